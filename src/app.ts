@@ -1,0 +1,88 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { Config } from './config/config.js'
+import type { VigilContext } from './context.js'
+import { evaluateAlerts } from './health/alerts.js'
+import { createComponentRegistry } from './health/component-registry.js'
+import { createEnvironmentBoard } from './health/environment-board.js'
+import { createEventLoopMonitor } from './health/event-loop-monitor.js'
+import { createLifecycle } from './health/lifecycle.js'
+import { createRequestWindow } from './health/request-window.js'
+import { createSystemStats } from './health/system-stats.js'
+import { loggerOptions, type LogDestination } from './logger.js'
+import { createMetrics } from './metrics/create-metrics.js'
+import httpMetrics from './plugins/http-metrics.js'
+import { createRedactor } from './redact.js'
+import healthRoutes from './routes/health.js'
+import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
+
+/** Collaborators a caller may supply; each defaults to the production one. */
+export interface AppDeps extends Partial<Omit<VigilContext, 'config' | 'activeConnections' | 'alerts'>> {
+  /** Where log lines go (after redaction); stdout by default. */
+  logDestination?: LogDestination
+}
+
+/**
+ * Builds the Fastify instance: context, plugins and routes, registered in order. Never listens;
+ * server.ts (or a test) does that.
+ */
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const redact = deps.redact ?? createRedactor(config.secrets)
+  const app = Fastify({
+    logger: loggerOptions(config, redact, deps.logDestination),
+    // Per-request lines only with PERFORMANCE_LOGGING (the http-metrics plugin writes them).
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: false,
+    forceCloseConnections: 'idle'
+  })
+
+  let connections = 0
+  app.server.on('connection', (socket) => {
+    connections += 1
+    socket.once('close', () => { connections -= 1 })
+  })
+
+  const systemStats = deps.systemStats ?? createSystemStats()
+  const requestWindow = deps.requestWindow ?? createRequestWindow()
+  const context: VigilContext = {
+    config,
+    redact,
+    metrics: deps.metrics ?? createMetrics(),
+    components: deps.components ?? createComponentRegistry(),
+    environments: deps.environments ?? createEnvironmentBoard(),
+    lifecycle: deps.lifecycle ?? createLifecycle(),
+    eventLoop: deps.eventLoop ?? createEventLoopMonitor({ thresholdMs: config.eventLoopDelayThresholdMs }),
+    systemStats,
+    requestWindow,
+    errorReporter: deps.errorReporter,
+    activeConnections: () => connections,
+    alerts: () => {
+      const system = systemStats.snapshot()
+      const requests = requestWindow.summary()
+      return evaluateAlerts({ memoryPercent: system.memoryPercent, cpuPercent: system.cpuPercent, p95Ms: requests.p95, errorRatePercent: requests.errorRatePercent }, config.alertThresholds)
+    }
+  }
+  app.decorate('vigil', context)
+  app.addHook('onClose', async () => {
+    context.eventLoop.close()
+    context.systemStats.close()
+  })
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed')
+    // 5xx details stay in the logs (and Sentry); the client learns only that it failed.
+    return await reply.code(statusCode).send({ error: statusCode >= 500 ? 'Internal Server Error' : error.message, statusCode })
+  })
+
+  context.errorReporter?.setupFastify(app)
+  await app.register(httpMetrics, {
+    histogram: context.metrics.httpRequestDuration,
+    requestWindow,
+    performanceLogging: config.performanceLogging,
+    excludedRoutes: [METRICS_PATH]
+  })
+  await app.register(healthRoutes)
+  if (config.enableMetrics) await app.register(metricsRoutes)
+
+  return app
+}

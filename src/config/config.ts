@@ -1,0 +1,68 @@
+import type { AiProviderName } from './ai-providers.js'
+
+/** Names a component can have in REQUIRED_COMPONENTS and in the report. */
+export type ComponentName = 'database' | 'redis' | AiProviderName
+
+export interface AiProviderConfig {
+  readonly name: AiProviderName
+  readonly apiKey: string
+  readonly baseUrl: string
+}
+
+export interface AlertThresholds {
+  readonly memoryPercent: number
+  readonly cpuPercent: number
+  readonly responseTimeMs: number
+  readonly errorRatePercent: number
+}
+
+export interface SentryConfig {
+  readonly dsn: string
+  readonly environment: string
+  readonly tracesSampleRate: number
+  readonly release: string
+}
+
+/** Where and how often deployed environments are checked (filled in by the monitor). */
+export interface MonitorSettings {
+  readonly configPath: string | undefined
+  readonly railwayDomain: string | undefined
+  readonly stagingRailwayDomain: string | undefined
+  readonly intervalMs: number
+}
+
+export interface GithubSettings {
+  readonly token: string | undefined
+  readonly repository: string | undefined
+  readonly apiUrl: string
+}
+
+/** The whole validated configuration: read once from the environment, frozen. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly logLevel: string
+  readonly environment: string
+  readonly version: string
+  readonly databaseUrl: string | undefined
+  readonly redisUrl: string | undefined
+  readonly aiProviders: readonly AiProviderConfig[]
+  /** Components that gate readiness, all of them configured. */
+  readonly requiredComponents: ReadonlySet<ComponentName>
+  readonly probeIntervalMs: number
+  readonly probeTimeoutMs: number
+  readonly eventLoopDelayThresholdMs: number
+  readonly shutdownDelayMs: number
+  readonly shutdownTimeoutMs: number
+  readonly alertThresholds: AlertThresholds
+  readonly enableMetrics: boolean
+  readonly healthCheckDetailed: boolean
+  readonly performanceLogging: boolean
+  readonly healthDetailedToken: string | undefined
+  readonly sentry: SentryConfig | undefined
+  readonly monitor: MonitorSettings
+  readonly github: GithubSettings
+  readonly stateDatabaseUrl: string | undefined
+  /** Every credential value found in the configuration, for redaction. */
+  readonly secrets: readonly string[]
+}

@@ -1,0 +1,66 @@
+import Type, { type TSchema } from 'typebox'
+import { DURATION_PATTERN } from './duration.js'
+import { AI_PROVIDERS } from './ai-providers.js'
+
+// Every schema carries `expected` (the words of the error line) and, for credentials, `secret`
+// so that the value is never echoed back.
+const duration = (fallback: string): TSchema =>
+  Type.String({ pattern: DURATION_PATTERN, default: fallback, expected: 'a duration such as 500ms, 10s, 15m or 1h' })
+const percent = (fallback: number): TSchema =>
+  Type.Number({ minimum: 0, maximum: 100, default: fallback, expected: 'a number from 0 to 100' })
+const flag = (fallback: boolean): TSchema =>
+  Type.Boolean({ default: fallback, expected: 'true or false' })
+const url = (protocols: string[], secret: boolean): TSchema =>
+  Type.Optional(Type.String({ minLength: 1, protocols, secret, expected: `a ${protocols.join(' or ')} URL` }))
+const secretText = (): TSchema =>
+  Type.Optional(Type.String({ minLength: 1, secret: true, expected: 'a non-empty string' }))
+const text = (): TSchema => Type.Optional(Type.String({ minLength: 1, expected: 'a non-empty string' }))
+
+const aiProviderVariables = Object.fromEntries(AI_PROVIDERS.flatMap((p) => [
+  [p.keyVar, secretText()],
+  [p.baseUrlVar, url(['http', 'https'], false)]
+]))
+
+/** Every environment variable Vigil reads, as it arrives (strings), with defaults and coercions. */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, expected: 'an integer port from 0 to 65535' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', expected: 'a host name or address' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', expected: 'one of fatal, error, warn, info, debug, trace, silent' }),
+  ENVIRONMENT: text(),
+  RAILWAY_ENVIRONMENT_NAME: text(),
+  RAILWAY_GIT_COMMIT_SHA: text(),
+  DATABASE_URL: url(['postgres', 'postgresql'], true),
+  REDIS_URL: url(['redis', 'rediss'], true),
+  ...aiProviderVariables,
+  REQUIRED_COMPONENTS: Type.Optional(Type.String({ expected: 'a comma-separated list of component names' })),
+  PROBE_INTERVAL: duration('10s'),
+  PROBE_TIMEOUT: duration('2s'),
+  EVENT_LOOP_DELAY_THRESHOLD: duration('1s'),
+  SHUTDOWN_DELAY: duration('0s'),
+  SHUTDOWN_TIMEOUT: duration('10s'),
+  MEMORY_ALERT_THRESHOLD: percent(80),
+  CPU_ALERT_THRESHOLD: percent(85),
+  RESPONSE_TIME_THRESHOLD: Type.Number({ exclusiveMinimum: 0, default: 5000, expected: 'a positive number of milliseconds' }),
+  ERROR_RATE_THRESHOLD: percent(1.0),
+  ENABLE_METRICS: flag(true),
+  HEALTH_CHECK_DETAILED: flag(true),
+  PERFORMANCE_LOGGING: flag(false),
+  HEALTH_DETAILED_TOKEN: secretText(),
+  SENTRY_DSN: url(['http', 'https'], true),
+  SENTRY_ENVIRONMENT: text(),
+  SENTRY_TRACES_SAMPLE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.1, expected: 'a number from 0 to 1' }),
+  MONITOR_CONFIG: text(),
+  RAILWAY_DOMAIN: text(),
+  STAGING_RAILWAY_DOMAIN: text(),
+  MONITOR_INTERVAL: duration('15m'),
+  GITHUB_TOKEN: secretText(),
+  GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
+  GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),
+  STATE_DATABASE_URL: url(['postgres', 'postgresql'], true)
+})
+
+/** Variable names whose values are credentials (or carry them): never printed, always redacted. */
+export const SECRET_VARIABLES: readonly string[] = Object.entries(EnvSchema.properties)
+  .filter(([, schema]) => (schema as { secret?: boolean }).secret === true)
+  .map(([name]) => name)

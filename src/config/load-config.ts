@@ -1,0 +1,184 @@
+import Value from 'typebox/value'
+import { ConfigError } from '../errors.js'
+import { AI_PROVIDERS } from './ai-providers.js'
+import type { AiProviderConfig, ComponentName, Config } from './config.js'
+import { parseDuration } from './duration.js'
+import { EnvSchema, SECRET_VARIABLES } from './env-schema.js'
+import { packageVersion } from './version.js'
+
+type Env = Record<string, string | undefined>
+type Raw = Record<string, unknown>
+
+interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[] }
+
+const fieldSchema = (name: string): FieldSchema =>
+  (EnvSchema.properties as Record<string, FieldSchema | undefined>)[name] ?? {}
+
+/** One line naming the variable, what was expected and (unless secret) what was given. */
+function problemLine (name: string, given: unknown, expected: string): string {
+  const shown = fieldSchema(name).secret === true ? '(value hidden)' : JSON.stringify(given)
+  return `${name}: expected ${expected}, got ${shown}`
+}
+
+/** Keeps only the variables Vigil knows; an empty value counts as unset. */
+function pickKnown (env: Env): Raw {
+  const raw: Raw = {}
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim()
+  }
+  return raw
+}
+
+// Each variable is validated on its own so that every bad one gets its line.
+function schemaProblems (original: Raw, converted: Raw): string[] {
+  const lines: string[] = []
+  for (const [name, schema] of Object.entries(EnvSchema.properties)) {
+    const value = converted[name]
+    if (value === undefined) continue
+    const expected = fieldSchema(name).expected ?? 'a valid value'
+    const protocols = fieldSchema(name).protocols
+    const invalid = Value.Errors(schema, value).length > 0 ||
+      (protocols !== undefined && !hasProtocol(String(value), protocols))
+    if (invalid) lines.push(problemLine(name, original[name], expected))
+  }
+  return lines
+}
+
+function hasProtocol (text: string, protocols: readonly string[]): boolean {
+  try {
+    const url = new URL(text)
+    return protocols.includes(url.protocol.replace(/:$/, '')) && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+/** Values of secret variables, plus the password of every URL that carries one. */
+function collectSecrets (raw: Raw): string[] {
+  const secrets = new Set<string>()
+  for (const name of SECRET_VARIABLES) {
+    const value = raw[name]
+    if (typeof value !== 'string') continue
+    secrets.add(value)
+    try {
+      const url = new URL(value)
+      if (url.password !== '') { secrets.add(url.password); secrets.add(decodeURIComponent(url.password)) }
+      if (url.username !== '' && name === 'SENTRY_DSN') secrets.add(url.username)
+    } catch { /* not a URL: the whole value is the secret */ }
+  }
+  return [...secrets].filter((s) => s.length >= 4)
+}
+
+function requiredComponents (raw: Raw, configured: ReadonlySet<ComponentName>, problems: string[]): Set<ComponentName> {
+  const list = raw.REQUIRED_COMPONENTS
+  if (typeof list !== 'string') return new Set([...configured].filter((c) => c === 'database' || c === 'redis'))
+  const known = new Set<string>(['database', 'redis', ...AI_PROVIDERS.map((p) => p.name)])
+  const required = new Set<ComponentName>()
+  for (const name of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (!known.has(name)) {
+      problems.push(`REQUIRED_COMPONENTS: unknown component ${JSON.stringify(name)}, expected some of ${[...known].join(', ')}`)
+    } else if (!configured.has(name as ComponentName)) {
+      problems.push(`REQUIRED_COMPONENTS: ${name} is required but not configured (${variableEnabling(name)} is not set)`)
+    } else {
+      required.add(name as ComponentName)
+    }
+  }
+  return required
+}
+
+function variableEnabling (component: string): string {
+  if (component === 'database') return 'DATABASE_URL'
+  if (component === 'redis') return 'REDIS_URL'
+  return AI_PROVIDERS.find((p) => p.name === component)?.keyVar ?? component
+}
+
+const ms = (value: unknown): number => parseDuration(String(value)) ?? 0
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/**
+ * Reads, validates and freezes the configuration. Throws ConfigError listing every problem,
+ * one line each, when any value is invalid.
+ */
+export function loadConfig (env: Env = process.env): Config {
+  const original = pickKnown(env)
+  const raw = Value.Default(EnvSchema, Value.Convert(EnvSchema, structuredClone(original))) as Raw
+  const problems = schemaProblems(original, raw)
+
+  const aiProviders: AiProviderConfig[] = AI_PROVIDERS
+    .filter((p) => typeof raw[p.keyVar] === 'string')
+    .map((p) => ({
+      name: p.name,
+      apiKey: raw[p.keyVar] as string,
+      baseUrl: (str(raw[p.baseUrlVar]) ?? p.defaultBaseUrl).replace(/\/+$/, '')
+    }))
+  const configured = new Set<ComponentName>([
+    ...(raw.DATABASE_URL !== undefined ? ['database' as const] : []),
+    ...(raw.REDIS_URL !== undefined ? ['redis' as const] : []),
+    ...aiProviders.map((p) => p.name)
+  ])
+  const required = requiredComponents(raw, configured, problems)
+
+  if (raw.PROBE_TIMEOUT !== undefined && raw.PROBE_INTERVAL !== undefined &&
+      problems.length === 0 && ms(raw.PROBE_TIMEOUT) > ms(raw.PROBE_INTERVAL)) {
+    problems.push(`PROBE_TIMEOUT: expected at most PROBE_INTERVAL (${String(raw.PROBE_INTERVAL)}), got ${JSON.stringify(raw.PROBE_TIMEOUT)}`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const environment = str(raw.ENVIRONMENT) ?? str(raw.RAILWAY_ENVIRONMENT_NAME) ?? 'development'
+  const version = str(raw.RAILWAY_GIT_COMMIT_SHA) ?? packageVersion()
+  const sentryDsn = str(raw.SENTRY_DSN)
+
+  const config: Config = {
+    port: raw.PORT as number,
+    host: raw.HOST as string,
+    logLevel: raw.LOG_LEVEL as string,
+    environment,
+    version,
+    databaseUrl: str(raw.DATABASE_URL),
+    redisUrl: str(raw.REDIS_URL),
+    aiProviders,
+    requiredComponents: required,
+    probeIntervalMs: ms(raw.PROBE_INTERVAL),
+    probeTimeoutMs: ms(raw.PROBE_TIMEOUT),
+    eventLoopDelayThresholdMs: ms(raw.EVENT_LOOP_DELAY_THRESHOLD),
+    shutdownDelayMs: ms(raw.SHUTDOWN_DELAY),
+    shutdownTimeoutMs: ms(raw.SHUTDOWN_TIMEOUT),
+    alertThresholds: {
+      memoryPercent: raw.MEMORY_ALERT_THRESHOLD as number,
+      cpuPercent: raw.CPU_ALERT_THRESHOLD as number,
+      responseTimeMs: raw.RESPONSE_TIME_THRESHOLD as number,
+      errorRatePercent: raw.ERROR_RATE_THRESHOLD as number
+    },
+    enableMetrics: raw.ENABLE_METRICS as boolean,
+    healthCheckDetailed: raw.HEALTH_CHECK_DETAILED as boolean,
+    performanceLogging: raw.PERFORMANCE_LOGGING as boolean,
+    healthDetailedToken: str(raw.HEALTH_DETAILED_TOKEN),
+    sentry: sentryDsn === undefined
+      ? undefined
+      : {
+          dsn: sentryDsn,
+          environment: str(raw.SENTRY_ENVIRONMENT) ?? environment,
+          tracesSampleRate: raw.SENTRY_TRACES_SAMPLE_RATE as number,
+          release: `vigil@${version}`
+        },
+    monitor: {
+      configPath: str(raw.MONITOR_CONFIG),
+      railwayDomain: str(raw.RAILWAY_DOMAIN),
+      stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
+      intervalMs: ms(raw.MONITOR_INTERVAL)
+    },
+    github: { token: str(raw.GITHUB_TOKEN), repository: str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
+    stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
+    secrets: collectSecrets(raw)
+  }
+  return deepFreeze(config)
+}
+
+function deepFreeze<T> (value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** Bucket bounds (seconds) for request and probe latencies: 1 ms to 10 s. */
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+/** Every metric Vigil exposes, on a registry owned by one app instance. Names are stable. */
+export function createMetrics (registry: Registry = new Registry()) {
+  collectDefaultMetrics({ register: registry })
+  const registers = [registry]
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Duration of HTTP requests served by Vigil, by route template',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers
+    }),
+    alertFiring: new Gauge({
+      name: 'vigil_alert_firing',
+      help: '1 when the alert (memory, cpu, response_time, error_rate) is past its threshold',
+      labelNames: ['alert'] as const,
+      registers
+    }),
+    componentUp: new Gauge({
+      name: 'vigil_component_up',
+      help: '1 when the component answered its latest probe healthy or degraded, 0 when unhealthy',
+      labelNames: ['component'] as const,
+      registers
+    }),
+    componentLatency: new Histogram({
+      name: 'vigil_component_latency_seconds',
+      help: 'Latency of component probes',
+      labelNames: ['component'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers
+    }),
+    probeResults: new Counter({
+      name: 'vigil_probe_results_total',
+      help: 'Component probe results by outcome (healthy, degraded, unhealthy)',
+      labelNames: ['component', 'status'] as const,
+      registers
+    }),
+    environmentUp: new Gauge({
+      name: 'vigil_environment_up',
+      help: '1 when the environment passed its latest check (healthy or degraded), 0 when unhealthy',
+      labelNames: ['environment'] as const,
+      registers
+    }),
+    environmentResponseTime: new Gauge({
+      name: 'vigil_environment_response_time_seconds',
+      help: 'Response time of the environment health URL in its latest check',
+      labelNames: ['environment'] as const,
+      registers
+    }),
+    environmentTlsExpiry: new Gauge({
+      name: 'vigil_environment_tls_expiry_timestamp_seconds',
+      help: 'Unix time at which the environment TLS certificate expires',
+      labelNames: ['environment'] as const,
+      registers
+    }),
+    monitorRuns: new Counter({
+      name: 'vigil_monitor_runs_total',
+      help: 'Monitor cycles by result (success, failure, skipped)',
+      labelNames: ['result'] as const,
+      registers
+    }),
+    monitorLastRun: new Gauge({
+      name: 'vigil_monitor_last_run_timestamp_seconds',
+      help: 'Unix time at which the latest monitor cycle finished',
+      registers
+    }),
+    incidentsOpen: new Gauge({
+      name: 'vigil_incidents_open',
+      help: '1 while the environment has an open incident issue',
+      labelNames: ['environment'] as const,
+      registers
+    }),
+    githubRequests: new Counter({
+      name: 'vigil_github_requests_total',
+      help: 'Requests to the GitHub API by operation and result (success, failure)',
+      labelNames: ['operation', 'result'] as const,
+      registers
+    })
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,54 @@
+/** What every scrubbed secret is replaced with. */
+export const REDACTED = '[REDACTED]'
+
+/** Replaces secrets in text: known values, URL credentials, bearer tokens and API-key query params. */
+export type Redactor = (text: string) => string
+
+// Credentials inside URLs (`scheme://user:pass@host`), `Bearer <token>` and `key=`/`token=` params.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi
+const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/g
+const SECRET_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|password|secret)=)[^&\s"']+/gi
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * Builds the one redactor of the process. Known secrets are matched as written, URL-encoded and
+ * JSON-escaped, so they are caught in log lines and serialized events as well as in plain text.
+ */
+export function createRedactor (secrets: readonly string[]): Redactor {
+  const variants = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < 4) continue
+    variants.add(secret)
+    variants.add(encodeURIComponent(secret))
+    variants.add(JSON.stringify(secret).slice(1, -1))
+  }
+  const known = variants.size === 0
+    ? undefined
+    : new RegExp([...variants].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+  return (text: string): string => {
+    let out = known === undefined ? text : text.replace(known, REDACTED)
+    out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`)
+    out = out.replace(BEARER, `$1 ${REDACTED}`)
+    return out.replace(SECRET_PARAMS, `$1${REDACTED}`)
+  }
+}
+
+/** A URL fit to show: credentials and secret query parameters removed. */
+export function redactUrl (text: string): string {
+  try {
+    const url = new URL(text)
+    if (url.username !== '' || url.password !== '') { url.username = ''; url.password = '' }
+    for (const key of [...url.searchParams.keys()]) {
+      if (/^(key|api_key|apikey|token|access_token|password|secret)$/i.test(key)) url.searchParams.set(key, REDACTED)
+    }
+    return url.toString()
+  } catch {
+    return createRedactor([])(text)
+  }
+}
+
+/** Deep copy of a JSON-like value with every string passed through the redactor. */
+export function redactValue<T> (value: T, redact: Redactor): T {
+  return JSON.parse(redact(JSON.stringify(value) ?? 'null')) as T
+}

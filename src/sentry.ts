@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import type { SentryConfig } from './config/config.js'
+import { redactValue, type Redactor } from './redact.js'
+
+/** The part of @sentry/node the rest of Vigil uses. */
+export interface ErrorReporter {
+  /** Captures errors thrown by route handlers (5xx). */
+  setupFastify: (app: FastifyInstance) => void
+  captureException: (error: unknown, context?: { tags?: Record<string, string> }) => void
+  captureMessage: (message: string, context?: { level?: 'error' | 'warning' | 'info', tags?: Record<string, string> }) => void
+  flush: (timeoutMs: number) => Promise<boolean>
+}
+
+/**
+ * Initialises @sentry/node. Called by server.ts before the app's modules are imported, so that
+ * Sentry's module hooks see Fastify load (its documented set-up for ESM when `--import` is not
+ * used). Every event, transaction and breadcrumb goes through the redactor before it is sent.
+ */
+export async function initSentry (config: SentryConfig, redact: Redactor): Promise<ErrorReporter> {
+  const Sentry = await import('@sentry/node')
+  Sentry.init({
+    dsn: config.dsn,
+    environment: config.environment,
+    release: config.release,
+    tracesSampleRate: config.tracesSampleRate,
+    sendDefaultPii: false,
+    beforeSend: (event) => redactValue(event, redact),
+    beforeSendTransaction: (event) => redactValue(event, redact),
+    beforeBreadcrumb: (breadcrumb) => redactValue(breadcrumb, redact)
+  })
+  return {
+    setupFastify: (app) => { Sentry.setupFastifyErrorHandler(app) },
+    captureException: (error, context) => { Sentry.captureException(error, context) },
+    captureMessage: (message, context) => { Sentry.captureMessage(message, context) },
+    flush: async (timeoutMs) => await Sentry.flush(timeoutMs)
+  }
+}
