@@ -1,0 +1,109 @@
+import t from 'tap'
+import { loadConfig } from '../../src/config/load-config.js'
+import { ConfigError } from '../../src/errors.js'
+import { spawnVigil } from '../support/spawn-vigil.js'
+
+const SECRET = 's3cr3t-planted-value'
+
+function problemsOf (env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+t.test('defaults apply when nothing is set', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.port, 3000)
+  t.equal(config.host, '0.0.0.0')
+  t.equal(config.environment, 'development')
+  t.equal(config.probeIntervalMs, 10_000)
+  t.equal(config.monitor.intervalMs, 15 * 60_000)
+  t.equal(config.enableMetrics, true)
+  t.equal(config.sentry, undefined)
+  t.same([...config.requiredComponents], [])
+  t.ok(Object.isFrozen(config) && Object.isFrozen(config.alertThresholds), 'configuration is frozen')
+})
+
+t.test('durations, numbers and booleans are coerced', async (t) => {
+  const config = loadConfig({ PROBE_INTERVAL: '500ms', PROBE_TIMEOUT: '0.25s', MONITOR_INTERVAL: '1h', SHUTDOWN_DELAY: '15m', PORT: '8080', ENABLE_METRICS: 'false', ERROR_RATE_THRESHOLD: '2.5' })
+  t.equal(config.probeIntervalMs, 500)
+  t.equal(config.probeTimeoutMs, 250)
+  t.equal(config.monitor.intervalMs, 3_600_000)
+  t.equal(config.shutdownDelayMs, 900_000)
+  t.equal(config.port, 8080)
+  t.equal(config.enableMetrics, false)
+  t.equal(config.alertThresholds.errorRatePercent, 2.5)
+})
+
+t.test('ENVIRONMENT falls back to RAILWAY_ENVIRONMENT_NAME; version to the deployed commit', async (t) => {
+  const config = loadConfig({ RAILWAY_ENVIRONMENT_NAME: 'staging', RAILWAY_GIT_COMMIT_SHA: 'abc1234' })
+  t.equal(config.environment, 'staging')
+  t.equal(config.version, 'abc1234')
+  t.equal(loadConfig({ ENVIRONMENT: 'production', RAILWAY_ENVIRONMENT_NAME: 'staging' }).environment, 'production')
+})
+
+t.test('required components default to the configured database and redis', async (t) => {
+  const config = loadConfig({ DATABASE_URL: 'postgres://localhost/test', OPENAI_API_KEY: 'sk-test-1234' })
+  t.same([...config.requiredComponents], ['database'])
+  t.same(config.aiProviders.map((p) => p.name), ['openai'])
+  t.same([...loadConfig({ DATABASE_URL: 'postgres://localhost/test', OPENAI_API_KEY: 'sk-test-1234', REQUIRED_COMPONENTS: 'openai' }).requiredComponents], ['openai'])
+})
+
+const badValues: Array<[string, Record<string, string>, RegExp]> = [
+  ['a port that is not a number', { PORT: 'eighty' }, /^PORT: expected an integer port/],
+  ['a port out of range', { PORT: '70000' }, /^PORT: expected an integer port/],
+  ['a malformed duration', { PROBE_INTERVAL: '10 minutes' }, /^PROBE_INTERVAL: expected a duration/],
+  ['a boolean that is not one', { ENABLE_METRICS: 'yes please' }, /^ENABLE_METRICS: expected true or false/],
+  ['a percentage above 100', { MEMORY_ALERT_THRESHOLD: '150' }, /^MEMORY_ALERT_THRESHOLD: expected a number from 0 to 100/],
+  ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of/],
+  ['a database URL of another scheme', { DATABASE_URL: 'mysql://root@db/app' }, /^DATABASE_URL: expected a postgres or postgresql URL/],
+  ['a repository not in owner/name form', { GITHUB_REPOSITORY: 'just-a-name' }, /^GITHUB_REPOSITORY: expected owner\/name/],
+  ['an unknown required component', { REQUIRED_COMPONENTS: 'databse' }, /^REQUIRED_COMPONENTS: unknown component "databse"/],
+  ['a required component that is not configured', { REQUIRED_COMPONENTS: 'redis' }, /^REQUIRED_COMPONENTS: redis is required but not configured \(REDIS_URL/],
+  ['a probe timeout longer than the interval', { PROBE_INTERVAL: '1s', PROBE_TIMEOUT: '5s' }, /^PROBE_TIMEOUT: expected at most PROBE_INTERVAL/],
+  ['a sample rate above 1', { SENTRY_TRACES_SAMPLE_RATE: '2' }, /^SENTRY_TRACES_SAMPLE_RATE: expected a number from 0 to 1/]
+]
+for (const [kind, env, expected] of badValues) {
+  t.test(`${kind} is reported naming the variable`, async (t) => {
+    const problems = problemsOf(env)
+    t.equal(problems.length, 1)
+    t.match(problems[0], expected)
+  })
+}
+
+t.test('every invalid value is reported at once, one line each', async (t) => {
+  const problems = problemsOf({ PORT: 'x', PROBE_INTERVAL: 'soon', ENABLE_METRICS: 'maybe', CPU_ALERT_THRESHOLD: '-1', LOG_LEVEL: 'chatty' })
+  t.same(problems.map((p) => p.split(':')[0]).sort(), ['CPU_ALERT_THRESHOLD', 'ENABLE_METRICS', 'LOG_LEVEL', 'PORT', 'PROBE_INTERVAL'])
+})
+
+t.test('a secret value is never echoed in a problem line', async (t) => {
+  const problems = problemsOf({ DATABASE_URL: `mysql://admin:${SECRET}@db/app`, SENTRY_DSN: `not-a-url-${SECRET}`, REDIS_URL: `${SECRET}` })
+  t.equal(problems.length, 3)
+  for (const line of problems) {
+    t.notMatch(line, SECRET)
+    t.match(line, /\(value hidden\)/)
+  }
+})
+
+t.test('the secrets of the configuration are collected for redaction', async (t) => {
+  const config = loadConfig({ DATABASE_URL: `postgres://app:${SECRET}@db/app`, GITHUB_TOKEN: 'ghp_plantedtoken', HEALTH_DETAILED_TOKEN: 'detailed-token' })
+  t.ok(config.secrets.includes(SECRET), 'the password inside DATABASE_URL')
+  t.ok(config.secrets.includes('ghp_plantedtoken'))
+  t.ok(config.secrets.includes('detailed-token'))
+})
+
+t.test('the process exits 1 before listening, one line per problem, no secret printed', async (t) => {
+  const vigil = spawnVigil({ PORT: 'abc', PROBE_TIMEOUT: 'never', DATABASE_URL: `mysql://root:${SECRET}@db/x` })
+  const code = await vigil.exited
+  t.equal(code, 1)
+  const output = vigil.output()
+  t.match(output, /^PORT: expected/m)
+  t.match(output, /^PROBE_TIMEOUT: expected/m)
+  t.match(output, /^DATABASE_URL: expected/m)
+  t.notMatch(output, SECRET)
+  t.notMatch(output, /Server listening/)
+})
