@@ -62,6 +62,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     }
   }
   app.decorate('vigil', context)
+  // While draining, every answer closes its connection, so keep-alive clients move elsewhere and
+  // the server has no idle connection left to wait for when it closes.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (context.lifecycle.draining) reply.header('connection', 'close')
+    done(null, payload)
+  })
   app.addHook('onClose', async () => {
     context.eventLoop.close()
     context.systemStats.close()

@@ -54,18 +54,20 @@ function hasProtocol (text: string, protocols: readonly string[]): boolean {
   }
 }
 
-/** Values of secret variables, plus the password of every URL that carries one. */
+/**
+ * Credentials found in secret variables: the password (or DSN key) of a URL, so that the rest of
+ * the URL stays readable once redacted; the whole value of anything that is not a URL.
+ */
 function collectSecrets (raw: Raw): string[] {
   const secrets = new Set<string>()
   for (const name of SECRET_VARIABLES) {
     const value = raw[name]
     if (typeof value !== 'string') continue
-    secrets.add(value)
-    try {
-      const url = new URL(value)
-      if (url.password !== '') { secrets.add(url.password); secrets.add(decodeURIComponent(url.password)) }
-      if (url.username !== '' && name === 'SENTRY_DSN') secrets.add(url.username)
-    } catch { /* not a URL: the whole value is the secret */ }
+    const url = URL.canParse(value) ? new URL(value) : undefined
+    if (url === undefined) { secrets.add(value); continue }
+    for (const part of [url.password, name === 'SENTRY_DSN' ? url.username : '']) {
+      if (part !== '') { secrets.add(part); secrets.add(decodeURIComponent(part)) }
+    }
   }
   return [...secrets].filter((s) => s.length >= 4)
 }

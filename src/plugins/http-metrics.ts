@@ -20,9 +20,9 @@ async function httpMetrics (app: FastifyInstance, options: HttpMetricsOptions): 
   // Labelled children are cached: looking one up by label values on every request is the hot path.
   const children = new Map<string, { observe: (value: number) => void }>()
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE
-    if (excluded.has(route)) return
+    if (excluded.has(route)) { done(); return }
     const durationMs = reply.elapsedTime
     const statusCode = reply.statusCode
     const key = `${request.method} ${route} ${statusCode}`
@@ -36,6 +36,7 @@ async function httpMetrics (app: FastifyInstance, options: HttpMetricsOptions): 
     if (options.performanceLogging) {
       request.log.info({ method: request.method, route, status_code: statusCode, response_time_ms: Math.round(durationMs * 100) / 100 }, 'request timing')
     }
+    done()
   })
 }
 

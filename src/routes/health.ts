@@ -15,8 +15,9 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   const { config, lifecycle, components, eventLoop } = app.vigil
   const retryAfterSeconds = String(Math.max(1, Math.ceil(config.probeIntervalMs / 1000)))
 
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('cache-control', 'no-store')
+    done()
   })
 
   app.get('/health', { schema: livenessSchema }, async (_request, reply) => {
