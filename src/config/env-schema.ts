@@ -1,4 +1,4 @@
-import Type, { type TSchema } from 'typebox'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { DURATION_PATTERN } from './duration.js'
 import { AI_PROVIDERS } from './ai-providers.js'
 

@@ -1,4 +1,4 @@
-import Value from 'typebox/value'
+import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from '../errors.js'
 import { AI_PROVIDERS } from './ai-providers.js'
 import type { AiProviderConfig, ComponentName, Config } from './config.js'
@@ -38,7 +38,7 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     if (value === undefined) continue
     const expected = fieldSchema(name).expected ?? 'a valid value'
     const protocols = fieldSchema(name).protocols
-    const invalid = Value.Errors(schema, value).length > 0 ||
+    const invalid = Value.Errors(schema, value).First() !== undefined ||
       (protocols !== undefined && !hasProtocol(String(value), protocols))
     if (invalid) lines.push(problemLine(name, original[name], expected))
   }
