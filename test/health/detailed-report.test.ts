@@ -1,0 +1,31 @@
+import t from 'tap'
+import { evaluateAlerts } from '../../src/health/alerts.js'
+import type { ComponentState } from '../../src/health/component-registry.js'
+import { overallStatus } from '../../src/health/detailed-report.js'
+import type { Status } from '../../src/health/status.js'
+
+const component = (status: Status | undefined, required: boolean): ComponentState => ({
+  name: 'c', group: undefined, required, status, latencyMs: 1, checkedAt: undefined, lastSuccessAt: undefined, consecutiveFailures: 0, error: undefined, details: undefined
+})
+const quiet = evaluateAlerts({ memoryPercent: 10, cpuPercent: 10, p95Ms: 1, errorRatePercent: 0 }, { memoryPercent: 80, cpuPercent: 85, responseTimeMs: 5000, errorRatePercent: 1 })
+
+const cases: Array<[string, ComponentState[], Status]> = [
+  ['nothing configured', [], 'healthy'],
+  ['all healthy', [component('healthy', true), component('healthy', false)], 'healthy'],
+  ['required unhealthy', [component('unhealthy', true), component('healthy', false)], 'unhealthy'],
+  ['optional unhealthy', [component('healthy', true), component('unhealthy', false)], 'degraded'],
+  ['required degraded', [component('degraded', true)], 'degraded'],
+  ['required not checked yet', [component(undefined, true)], 'degraded']
+]
+for (const [name, components, expected] of cases) {
+  t.test(`overall status: ${name} → ${expected}`, async (t) => {
+    t.equal(overallStatus(components, quiet), expected)
+  })
+}
+
+t.test('a firing alert makes the status degraded, never unhealthy', async (t) => {
+  const alerts = evaluateAlerts({ memoryPercent: 95, cpuPercent: 10, p95Ms: 1, errorRatePercent: 0 }, { memoryPercent: 80, cpuPercent: 85, responseTimeMs: 5000, errorRatePercent: 1 })
+  t.same(alerts.find((a) => a.name === 'memory'), { name: 'memory', status: 'firing', value: 95, threshold: 80 })
+  t.equal(overallStatus([component('healthy', true)], alerts), 'degraded')
+  t.equal(overallStatus([component('unhealthy', true)], alerts), 'unhealthy')
+})
