@@ -44,7 +44,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   let tracker: IncidentTracker | undefined
   if (token !== undefined && repository !== undefined) {
     const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact: options.redact, log, metrics: options.metrics })
-    tracker = createGithubTracker({ octokit, repository, labels: options.labels })
+    tracker = createGithubTracker({ octokit, repository, labels: options.labels, retries: options.github?.retries, retryDelayUnitMs: options.github?.retryDelayUnitMs })
   } else {
     log.warn({ module: 'incidents' }, 'GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY): incidents are tracked but no issues are filed')
   }

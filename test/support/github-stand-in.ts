@@ -4,7 +4,7 @@ import { commentJson, issueJson, type StoredIssue } from './github-fixtures.js'
 import { openApiValidator, type MatchedOperation } from './openapi-validator.js'
 
 /** How the stand-in misbehaves on demand. */
-export type FailureMode = 'server-error' | 'hang' | 'secondary-rate-limit' | 'too-many-requests'
+export type FailureMode = 'server-error' | 'hang' | 'secondary-rate-limit' | 'too-many-requests' | 'lost-answer'
 
 export interface RecordedRequest { method: string, path: string, operationId: string, body: unknown, authorization: string | undefined }
 
@@ -24,6 +24,8 @@ export interface GithubStandIn {
   seedIssue: (issue: { title: string, body: string, labels: string[], createdAt?: string }) => StoredIssue
   close: () => Promise<void>
 }
+
+const LOST = { writeHead: () => LOST, end: () => LOST } as unknown as ServerResponse
 
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
 
@@ -129,6 +131,8 @@ export async function startGithubStandIn (repository = 'acme/platform'): Promise
       }
       if (`${op.pathParams.owner}/${op.pathParams.repo}` !== repository) return send(res, undefined, 404, { message: 'Not Found' })
       const mode = failures.shift() ?? failingAll
+      // Done, but the answer never arrives: what a timed-out write looks like from the client.
+      if (mode === 'lost-answer') return perform(op, url.searchParams, (body ?? {}) as Record<string, unknown>, LOST, `${api}${url.pathname}`)
       if (mode !== null) return fail(res, mode)
       perform(op, url.searchParams, (body ?? {}) as Record<string, unknown>, res, `${api}${url.pathname}`)
     }).catch((error: unknown) => {
@@ -136,6 +140,10 @@ export async function startGithubStandIn (repository = 'acme/platform'): Promise
       send(res, undefined, 400, { message: 'Problems parsing JSON' })
     })
   })
+  // Compiled up front: compiling on the first request would stall the test's event loop past client timeouts.
+  for (const [method, path, status] of [['GET', '/repos/o/r/issues', 200], ['POST', '/repos/o/r/issues', 201], ['PATCH', '/repos/o/r/issues/1', 200], ['GET', '/repos/o/r/issues/1/comments', 200], ['POST', '/repos/o/r/issues/1/comments', 201]] as const) {
+    validator.checkResponse(validator.match(method, path)!, status, null)
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
