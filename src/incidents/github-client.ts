@@ -1,0 +1,101 @@
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { Octokit } from '@octokit/rest'
+import Bottleneck from 'bottleneck'
+import type { Metrics } from '../metrics/create-metrics.js'
+import type { Redactor } from '../redact.js'
+import type { IncidentLog } from './tracker.js'
+
+/** Octokit with retries (5xx, timeouts) and GitHub's rate-limit and secondary-limit handling. */
+export const VigilOctokit = Octokit.plugin(retry, throttling)
+export type VigilOctokit = InstanceType<typeof VigilOctokit>
+
+export interface GithubClientOptions {
+  readonly token: string
+  readonly apiUrl: string
+  readonly redact: Redactor
+  readonly log: IncidentLog
+  readonly metrics?: Pick<Metrics, 'githubRequests'>
+  /** The transport (tests point it anywhere); global fetch by default. */
+  readonly fetch?: typeof fetch
+  /** Per HTTP request; a request that takes longer fails and is retried. Default 10 s. */
+  readonly requestTimeoutMs?: number
+  /** Retries of one request after 5xx or timeouts. Default 3. */
+  readonly retries?: number
+  /** Multiplies every retry delay (plugin backoff and Retry-After alike); 1000 = seconds. Tests pass 1. */
+  readonly retryDelayUnitMs?: number
+  /** Longest Retry-After / rate-limit reset Vigil waits inside one cycle; longer → next cycle. Default 60 s. */
+  readonly maxRetryAfterSeconds?: number
+  /** GitHub asks for ≥ 1 s between writes and more between notifying ones; tests pass 0. */
+  readonly writeSpacingMs?: number
+}
+
+// Known operations by method and path, for the metric's `operation` label (bounded cardinality).
+const OPERATIONS: Array<[string, RegExp, string]> = [
+  ['GET', /\/repos\/[^/]+\/[^/]+\/issues$/, 'list_issues'],
+  ['POST', /\/repos\/[^/]+\/[^/]+\/issues$/, 'create_issue'],
+  ['PATCH', /\/repos\/[^/]+\/[^/]+\/issues\/\d+$/, 'update_issue'],
+  ['GET', /\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, 'list_comments'],
+  ['POST', /\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, 'create_comment']
+]
+
+function operationOf (method: string, url: string): string {
+  const path = new URL(url).pathname
+  return OPERATIONS.find(([m, re]) => m === method && re.test(path))?.[2] ?? 'other'
+}
+
+/** Every HTTP request (retries included) gets a deadline and is counted by operation and result. */
+function countedFetch (options: GithubClientOptions): typeof fetch {
+  const base = options.fetch ?? fetch
+  const timeoutMs = options.requestTimeoutMs ?? 10_000
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input)
+    const operation = operationOf((init?.method ?? 'GET').toUpperCase(), url)
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = init?.signal == null ? deadline : AbortSignal.any([init.signal, deadline])
+    try {
+      const response = await base(input, { ...init, signal })
+      options.metrics?.githubRequests.inc({ operation, result: response.ok ? 'success' : 'failure' })
+      return response
+    } catch (error) {
+      options.metrics?.githubRequests.inc({ operation, result: 'failure' })
+      throw error
+    }
+  }
+}
+
+/** Builds the Octokit Vigil uses: base URL, auth, redacted logging, retries and throttling. */
+export function createGithubClient (options: GithubClientOptions): VigilOctokit {
+  const { redact, log } = options
+  const unit = options.retryDelayUnitMs ?? 1000
+  const maxWait = options.maxRetryAfterSeconds ?? 60
+  const spacing = options.writeSpacingMs
+  // Octokit passes request options (auth header included) as extra arguments: only the message is kept.
+  const logAt = (level: keyof IncidentLog) => (message: string): void => { log[level]({ module: 'github' }, redact(String(message))) }
+  const onLimit = (kind: string) => (retryAfter: number, request: { method: string, url: string }, _octokit: unknown, retryCount: number): boolean => {
+    const again = retryCount < 2 && retryAfter <= maxWait
+    log.warn({ module: 'github', retryAfter, retryCount, retry: again }, redact(`GitHub ${kind} on ${request.method} ${request.url}`))
+    return again
+  }
+  return new VigilOctokit({
+    auth: options.token,
+    baseUrl: options.apiUrl,
+    userAgent: 'vigil',
+    log: { debug: logAt('debug'), info: logAt('debug'), warn: logAt('warn'), error: logAt('warn') },
+    request: { fetch: countedFetch(options) },
+    // 403 and 429 are rate limits: the throttling plugin waits as the headers say.
+    retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    throttle: {
+      retryAfterBaseValue: unit,
+      fallbackSecondaryRateRetryAfter: 60,
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      ...(spacing === undefined
+        ? {}
+        : {
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing * 3 })
+          })
+    }
+  })
+}

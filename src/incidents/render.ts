@@ -1,0 +1,124 @@
+import type { CheckResult } from '../monitor/types.js'
+import type { Redactor } from '../redact.js'
+
+/** Labels on every incident issue when the monitor file sets no `github.labels`. */
+export const DEFAULT_INCIDENT_LABELS: readonly string[] = ['deployment-alert']
+
+/** `production` → `Production Deployment Health Check Failed`. */
+export function incidentTitle (environment: string): string {
+  return `${environment.charAt(0).toUpperCase()}${environment.slice(1)} Deployment Health Check Failed`
+}
+
+/** The hidden marker by which Vigil finds an environment's open issue again. */
+export function environmentMarker (environment: string): string {
+  return `<!-- vigil:environment=${environment} -->`
+}
+
+/** Hidden marker of one comment, so a retried comment is never posted twice. */
+export function actionMarker (actionId: string): string {
+  return `<!-- vigil:action=${actionId} -->`
+}
+
+/**
+ * The issue's labels: the base (`github.labels`) plus the environment's own; `production` with no
+ * labels of its own (the RAILWAY_DOMAIN shorthand included) is urgent.
+ */
+export function incidentLabels (environment: string, ownLabels: readonly string[], baseLabels: readonly string[] = DEFAULT_INCIDENT_LABELS): string[] {
+  const own = ownLabels.length === 0 && environment === 'production' ? ['urgent'] : ownLabels
+  return [...new Set([...baseLabels, ...own])]
+}
+
+/** `2h 5m`, `3d 4h`, `45s`: the length of an outage for people. */
+export function formatDuration (ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  const parts: Array<[number, string]> = [[Math.floor(seconds / 86400), 'd'], [Math.floor(seconds / 3600) % 24, 'h'], [Math.floor(seconds / 60) % 60, 'm'], [seconds % 60, 's']]
+  const shown = parts.filter(([n]) => n > 0).slice(0, 2).map(([n, unit]) => `${n}${unit}`)
+  return shown.length === 0 ? '0s' : shown.join(' ')
+}
+
+const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
+const orDash = (value: number | null, suffix = ''): string => (value === null ? '—' : `${value}${suffix}`)
+// Table cells: a `|` or a line break inside a value would break the Markdown table.
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+
+function failureList (failures: readonly string[]): string {
+  return failures.length === 0 ? '- (no detail reported)' : failures.map((f) => `- ${f}`).join('\n')
+}
+
+function attemptTable (result: CheckResult): string {
+  const rows = result.attempts.map((a) =>
+    `| ${a.attempt} | ${utc(a.startedAt)} | ${orDash(a.httpStatus)} | ${orDash(a.responseTimeMs, ' ms')} | ${cell(a.error ?? '')} |`)
+  const paths = result.paths.map((p) =>
+    `| \`${cell(p.path)}\` | ${orDash(p.httpStatus)} | ${orDash(p.responseTimeMs, ' ms')} | ${cell(p.error ?? '')} |`)
+  return [
+    '| attempt | started | HTTP status | response time | error |', '| --- | --- | --- | --- | --- |', ...rows,
+    ...(paths.length === 0 ? [] : ['', '| extra path | HTTP status | response time | error |', '| --- | --- | --- | --- |', ...paths])
+  ].join('\n')
+}
+
+function actionItems (environment: string): string {
+  return [
+    '### Action items',
+    `1. **Read the logs.** Railway dashboard → project → \`${environment}\` environment → the service → *Deployments* → latest deployment → *View logs* (or \`railway logs --environment ${environment}\`). Look for crash loops, failed migrations, out-of-memory kills and errors right after the deploy.`,
+    `2. **Verify the variables.** \`railway variables --environment ${environment}\`: \`DATABASE_URL\`, \`REDIS_URL\`, the AI provider keys and \`PORT\` are set and current; a recently rotated credential is a common cause.`,
+    '3. **Check the dependencies.** `/health/detailed` on the environment shows which component (database, Redis, AI provider) fails.',
+    '4. **Roll back if the last deploy caused it.** Railway dashboard → *Deployments* → the last deployment that was healthy → ⋯ menu → *Rollback*. Vigil comments and closes this issue by itself once the environment answers healthy again.'
+  ].join('\n')
+}
+
+/** The issue body: marker, time, environment, URL, what failed with each attempt, action items. */
+export function renderIssueBody (result: CheckResult, redact: Redactor): string {
+  return redact([
+    environmentMarker(result.environment),
+    `**${result.environment}** failed its health check at **${utc(result.checkedAt)}**.`,
+    '',
+    `- **Environment:** ${result.environment}`,
+    `- **URL:** ${result.displayUrl}`,
+    `- **Time (UTC):** ${utc(result.checkedAt)}`,
+    `- **HTTP status:** ${orDash(result.httpStatus)}`,
+    `- **Response time:** ${orDash(result.responseTimeMs, ' ms')}`,
+    ...(result.tlsDaysLeft === null ? [] : [`- **TLS certificate:** ${result.tlsDaysLeft} days left`]),
+    '',
+    '### What failed',
+    failureList(result.failures),
+    '',
+    '### Attempts',
+    attemptTable(result),
+    '',
+    actionItems(result.environment),
+    '',
+    '_Opened by Vigil. One issue per incident: updates come as comments, and it is closed on recovery._'
+  ].join('\n'))
+}
+
+/** Comment when what fails has changed during an incident. */
+export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor): string {
+  return redact([
+    actionMarker(actionId),
+    `**What fails has changed** (${utc(result.checkedAt)}).`,
+    '', '**Now failing:**', failureList(result.failures),
+    '', '**Before:**', failureList(previousFailures),
+    '', '### Attempts', attemptTable(result)
+  ].join('\n'))
+}
+
+/** Daily comment while an incident lasts with the same failures. */
+export function renderReminderComment (result: CheckResult, outageSince: string, actionId: string, redact: Redactor): string {
+  return redact([
+    actionMarker(actionId),
+    `**Still unhealthy** at ${utc(result.checkedAt)}, for ${formatDuration(result.checkedAt.getTime() - Date.parse(outageSince))} now (since ${utc(outageSince)}).`,
+    '', failureList(result.failures)
+  ].join('\n'))
+}
+
+/** Comment posted just before the issue is closed on recovery. */
+export function renderRecoveryComment (result: CheckResult, recoveredAt: string, outageMs: number, actionId: string, redact: Redactor): string {
+  return redact([
+    actionMarker(actionId),
+    `**Recovered.** ${result.environment} answered ${result.status} at **${utc(recoveredAt)}**.`,
+    '',
+    `- **Time of recovery (UTC):** ${utc(recoveredAt)}`,
+    `- **Outage length:** ${formatDuration(outageMs)}`,
+    '', 'Closing this issue.'
+  ].join('\n'))
+}

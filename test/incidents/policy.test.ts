@@ -1,0 +1,63 @@
+import t from 'tap'
+import type { Status } from '../../src/health/status.js'
+import { DAY_MS, decide, initialState, type PolicyState } from '../../src/incidents/policy.js'
+import { checkResult } from '../support/check-results.js'
+
+const T0 = new Date('2026-11-26T10:00:00Z')
+const at = (ms: number): Date => new Date(T0.getTime() + ms)
+const HOUR = 3_600_000
+
+const calm: PolicyState = initialState('production', at(-HOUR))
+const inIncident: PolicyState = {
+  environment: 'production', status: 'unhealthy', since: T0.toISOString(), outageSince: T0.toISOString(),
+  lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString()
+}
+
+interface Row {
+  name: string
+  previous: PolicyState
+  status: Status
+  failures?: string[]
+  now: Date
+  actions: unknown[]
+  next: Partial<PolicyState>
+}
+
+const rows: Row[] = [
+  { name: 'healthy stays quiet', previous: calm, status: 'healthy', now: T0, actions: [], next: { outageSince: null, status: 'healthy' } },
+  { name: 'degraded never opens', previous: calm, status: 'degraded', now: T0, actions: [], next: { outageSince: null, status: 'degraded', since: T0.toISOString() } },
+  { name: 'unhealthy opens', previous: calm, status: 'unhealthy', now: T0, actions: [{ type: 'open' }], next: { outageSince: T0.toISOString(), lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString() } },
+  { name: 'still unhealthy, same failures: nothing', previous: inIncident, status: 'unhealthy', now: at(HOUR), actions: [], next: { since: T0.toISOString(), lastNotifiedAt: T0.toISOString() } },
+  { name: 'still unhealthy just under a day: nothing', previous: inIncident, status: 'unhealthy', now: at(DAY_MS - 1), actions: [], next: {} },
+  { name: 'still unhealthy a day later: reminder', previous: inIncident, status: 'unhealthy', now: at(DAY_MS), actions: [{ type: 'comment', reason: 'reminder' }], next: { lastNotifiedAt: at(DAY_MS).toISOString() } },
+  {
+    name: 'failures change: comment with the previous ones',
+    previous: inIncident,
+    status: 'unhealthy',
+    failures: ['HTTP 503 from /health'],
+    now: at(HOUR),
+    actions: [{ type: 'comment', reason: 'changed', previousFailures: ['HTTP 502 from /health'] }],
+    next: { lastFailures: ['HTTP 503 from /health'], lastNotifiedAt: at(HOUR).toISOString(), outageSince: T0.toISOString() }
+  },
+  { name: 'healthy after unhealthy resolves', previous: inIncident, status: 'healthy', now: at(2 * HOUR), actions: [{ type: 'resolve', recoveredAt: at(2 * HOUR).toISOString(), outageMs: 2 * HOUR }], next: { outageSince: null, lastFailures: [], lastNotifiedAt: null, status: 'healthy' } },
+  { name: 'degraded after unhealthy resolves too', previous: inIncident, status: 'degraded', now: at(HOUR), actions: [{ type: 'resolve', recoveredAt: at(HOUR).toISOString(), outageMs: HOUR }], next: { outageSince: null, status: 'degraded' } }
+]
+
+for (const row of rows) {
+  t.test(row.name, async (t) => {
+    const result = checkResult('production', row.status, { at: row.now, ...(row.failures === undefined ? {} : { failures: row.failures }) })
+    const { next, actions } = decide(row.previous, result, row.now)
+    t.same(actions, row.actions)
+    t.match(next, row.next)
+  })
+}
+
+t.test('the reminder interval is an option', async (t) => {
+  const { actions } = decide(inIncident, checkResult('production', 'unhealthy', { at: at(HOUR) }), at(HOUR), { reminderIntervalMs: HOUR })
+  t.same(actions, [{ type: 'comment', reason: 'reminder' }])
+})
+
+t.test('the policy never mutates the previous state', async (t) => {
+  const frozen = Object.freeze({ ...inIncident, lastFailures: Object.freeze([...inIncident.lastFailures]) })
+  t.doesNotThrow(() => decide(frozen, checkResult('production', 'healthy', { at: at(HOUR) }), at(HOUR)))
+})
