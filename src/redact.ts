@@ -48,7 +48,18 @@ export function redactUrl (text: string): string {
   }
 }
 
-/** Deep copy of a JSON-like value with every string passed through the redactor. */
+/**
+ * Deep copy of a JSON-like value with every string passed through the redactor. Cycles (timers,
+ * sockets in a breadcrumb's data) become `[Circular]` instead of throwing.
+ */
 export function redactValue<T> (value: T, redact: Redactor): T {
-  return JSON.parse(redact(JSON.stringify(value) ?? 'null')) as T
+  const seen = new WeakSet<object>()
+  const json = JSON.stringify(value, (_key, child: unknown) => {
+    if (typeof child === 'bigint') return child.toString()
+    if (child === null || typeof child !== 'object') return child
+    if (seen.has(child)) return '[Circular]'
+    seen.add(child)
+    return child
+  })
+  return JSON.parse(redact(json ?? 'null')) as T
 }

@@ -24,12 +24,15 @@ export async function initSentry (config: SentryConfig, redact: Redactor): Promi
     release: config.release,
     tracesSampleRate: config.tracesSampleRate,
     sendDefaultPii: false,
+    // On Fastify 5 both the diagnostics-channel integration and setupFastifyErrorHandler capture a
+    // route error; only the latter is kept, so that one failure is one event.
+    integrations: [Sentry.fastifyIntegration({ shouldHandleError: () => false })],
     beforeSend: (event) => redactValue(event, redact),
     beforeSendTransaction: (event) => redactValue(event, redact),
     beforeBreadcrumb: (breadcrumb) => redactValue(breadcrumb, redact)
   })
   return {
-    setupFastify: (app) => { Sentry.setupFastifyErrorHandler(app) },
+    setupFastify: (app) => { Sentry.setupFastifyErrorHandler(app, { shouldHandleError: (_error, _request, reply) => reply.statusCode >= 500 }) },
     captureException: (error, context) => { Sentry.captureException(error, context) },
     captureMessage: (message, context) => { Sentry.captureMessage(message, context) },
     flush: async (timeoutMs) => await Sentry.flush(timeoutMs)

@@ -24,3 +24,9 @@ t.test('redactValue scrubs every string of an object', async (t) => {
   const redact = createRedactor(['topsecret'])
   t.same(redactValue({ a: ['x topsecret'], b: { c: 'topsecret' }, n: 1 }, redact), { a: [`x ${REDACTED}`], b: { c: REDACTED }, n: 1 })
 })
+
+t.test('redactValue survives cycles', async (t) => {
+  const looped: Record<string, unknown> = { name: 'topsecret' }
+  looped.self = looped
+  t.same(redactValue(looped, createRedactor(['topsecret'])), { name: REDACTED, self: '[Circular]' })
+})
