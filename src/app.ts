@@ -11,6 +11,7 @@ import { createSystemStats } from './health/system-stats.js'
 import { loggerOptions, type LogDestination } from './logger.js'
 import { createMetrics } from './metrics/create-metrics.js'
 import httpMetrics from './plugins/http-metrics.js'
+import prober from './plugins/prober.js'
 import { createRedactor } from './redact.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
@@ -81,6 +82,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     performanceLogging: config.performanceLogging,
     excludedRoutes: [METRICS_PATH]
   })
+  await app.register(prober)
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
 
