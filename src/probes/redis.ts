@@ -37,9 +37,12 @@ export function classifyRedisError (error: unknown, timeoutMs: number, lastConne
   const { message, code } = errorInfo(error)
   if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) return 'authentication failed (check the password in REDIS_URL)'
   if (/timed out|timeout/i.test(message)) return `timeout: no answer within ${timeoutMs} ms`
-  if (/isn't writeable|enableOfflineQueue/i.test(message)) {
+  // Without an offline queue or retries, a command fails at once when the connection is down or
+  // drops mid-command; the connection error seen last says why.
+  const down = /isn't writeable|enableOfflineQueue/i.test(message) ? 'not connected (reconnecting)' : /max retries per request/i.test(message) ? 'connection lost' : undefined
+  if (down !== undefined) {
     const cause = lastConnectionError === undefined ? undefined : classifyRedisError(lastConnectionError, timeoutMs, undefined)
-    return cause === undefined ? 'not connected (reconnecting)' : `not connected (reconnecting): ${cause}`
+    return cause === undefined ? down : `${down}: ${cause}`
   }
   if (/wrong version number|ssl|tls/i.test(message)) return `TLS handshake failed: ${shorten(message, 120)}`
   return networkFailure(code, message) ?? shorten(message)
