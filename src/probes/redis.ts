@@ -39,10 +39,14 @@ export function classifyRedisError (error: unknown, timeoutMs: number, lastConne
   if (/timed out|timeout/i.test(message)) return `timeout: no answer within ${timeoutMs} ms`
   // Without an offline queue or retries, a command fails at once when the connection is down or
   // drops mid-command; the connection error seen last says why.
-  const down = /isn't writeable|enableOfflineQueue/i.test(message) ? 'not connected (reconnecting)' : /max retries per request/i.test(message) ? 'connection lost' : undefined
+  const down = /isn't writeable|enableOfflineQueue/i.test(message)
+    ? 'not connected (reconnecting)'
+    : /max retries per request|Connection is closed/i.test(message) ? 'connection lost' : undefined
   if (down !== undefined) {
     const cause = lastConnectionError === undefined ? undefined : classifyRedisError(lastConnectionError, timeoutMs, undefined)
-    return cause === undefined ? down : `${down}: ${cause}`
+    if (cause === undefined) return down
+    // The server turned the client away: that, not the closed connection, is the news.
+    return /^(authentication|TLS)/.test(cause) ? cause : `${down}: ${cause}`
   }
   if (/wrong version number|ssl|tls/i.test(message)) return `TLS handshake failed: ${shorten(message, 120)}`
   return networkFailure(code, message) ?? shorten(message)

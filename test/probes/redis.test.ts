@@ -75,6 +75,17 @@ t.test('a ten-second Redis outage opens a bounded number of connections', async 
   await waitFor('redis healthy again', () => status() === 'healthy')
 })
 
+t.test('a rejected Redis user gives the classified message and never shows the password', async (t) => {
+  const password = 'planted-redis-password-51d0'
+  const rejected = await startProbeApp({ REDIS_URL: `redis://vigil_no_such_user:${password}@127.0.0.1:6379/0`, PROBE_INTERVAL: '2s', PROBE_TIMEOUT: '2s' })
+  t.teardown(() => rejected.app.close())
+  await waitFor('first probe round', () => rejected.app.vigil.components.get('redis')?.status !== undefined)
+  const detailed = await rejected.app.inject('/health/detailed')
+  t.match(detailed.json(), { status: 'unhealthy', components: { redis: { status: 'unhealthy', error: /^authentication failed/ } } })
+  const metrics = await rejected.app.inject('/metrics')
+  for (const text of [detailed.body, metrics.body, ...rejected.logLines]) t.notOk(text.includes(password), 'password absent')
+})
+
 t.test('reconnect delays double up to a cap', async (t) => {
   t.same([1, 2, 3, 4].map((n) => reconnectDelay(n, 200)), [100, 200, 400, 800])
   t.equal(reconnectDelay(20, 200), 5_000)
