@@ -1,5 +1,6 @@
 import t from 'tap'
 import { classifyPostgresError } from '../../src/probes/postgres-errors.js'
+import { startPgAuthStandIn } from '../support/pg-auth-stand-in.js'
 import { startProbeApp } from '../support/probe-app.js'
 import { waitFor, watchEscapedErrors } from '../support/wait-for.js'
 
@@ -10,7 +11,7 @@ const SLOW_PROBES = { PROBE_INTERVAL: '2s', PROBE_TIMEOUT: '2s' }
 
 const cases = [
   // This server trusts 127.0.0.1, so a wrong password is accepted; an unknown role is how
-  // authentication fails here (SQLSTATE 28000). 28P01 is covered by the classifier test below.
+  // authentication fails here (SQLSTATE 28000). 28P01 comes from a protocol stand-in below.
   { name: 'an unknown role', url: `postgres://vigil_no_such_role:${PASSWORD}@127.0.0.1:5432/test`, error: /^authentication failed: role does not exist/ },
   { name: 'an unknown database', url: `postgres://postgres:${PASSWORD}@127.0.0.1:5432/vigil_no_such_db`, error: /^database missing: database "vigil_no_such_db" does not exist/ },
   { name: 'a host name that does not resolve', url: `postgres://postgres:${PASSWORD}@vigil-no-such-host.invalid:5432/test`, error: /^DNS failure/ },
@@ -31,6 +32,19 @@ for (const c of cases) {
     t.ok(logLines.some((line) => line.includes('database is unhealthy')), 'the transition is logged')
   })
 }
+
+t.test('a wrong password (28P01, from a protocol stand-in) gives the classified message and never shows the password', async (t) => {
+  const standIn = await startPgAuthStandIn()
+  t.teardown(() => standIn.close())
+  const { app, logLines } = await startProbeApp({ DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${standIn.port}/test`, ...SLOW_PROBES })
+  t.teardown(() => app.close())
+  await waitFor('first probe round', () => app.vigil.components.get('database')?.status !== undefined)
+  t.same(standIn.passwordsSeen, [PASSWORD], 'the driver sent the planted password')
+  const detailed = await app.inject('/health/detailed')
+  t.match(detailed.json(), { components: { database: { status: 'unhealthy', error: /^authentication failed: password rejected/ } } })
+  const metrics = await app.inject('/metrics')
+  for (const text of [detailed.body, metrics.body, ...logLines]) t.notOk(text.includes(PASSWORD), 'password absent')
+})
 
 t.test('SQLSTATE codes this server cannot produce are classified too', async (t) => {
   const pgError = (code: string, message: string): Error => Object.assign(new Error(message), { code })
