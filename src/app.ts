@@ -15,6 +15,11 @@ import { createRedactor } from './redact.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
 
+/** True when any dependency is configured to be probed. */
+function hasComponents (config: Config): boolean {
+  return config.databaseUrl !== undefined || config.redisUrl !== undefined || config.aiProviders.length > 0
+}
+
 /** Collaborators a caller may supply; each defaults to the production one. */
 export interface AppDeps extends Partial<Omit<VigilContext, 'config' | 'activeConnections' | 'alerts'>> {
   /** Where log lines go (after redaction); stdout by default. */
@@ -87,6 +92,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     performanceLogging: config.performanceLogging,
     excludedRoutes: [METRICS_PATH]
   })
+  if (hasComponents(config)) {
+    const { default: prober } = await import('./plugins/prober.js')
+    await app.register(prober)
+  }
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
 
