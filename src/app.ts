@@ -11,6 +11,7 @@ import { createSystemStats } from './health/system-stats.js'
 import { loggerOptions, type LogDestination } from './logger.js'
 import { createMetrics } from './metrics/create-metrics.js'
 import httpMetrics from './plugins/http-metrics.js'
+import monitor, { type MonitorPluginOptions } from './plugins/monitor.js'
 import { createRedactor } from './redact.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
@@ -19,6 +20,8 @@ import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
 export interface AppDeps extends Partial<Omit<VigilContext, 'config' | 'activeConnections' | 'alerts'>> {
   /** Where log lines go (after redaction); stdout by default. */
   logDestination?: LogDestination
+  /** The incident side's sink and lock (and test settings) for the environment monitor. */
+  monitor?: MonitorPluginOptions
 }
 
 /**
@@ -83,6 +86,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   })
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
+  if (config.monitor.environments.length > 0) await app.register(monitor, deps.monitor ?? {})
 
   return app
 }
