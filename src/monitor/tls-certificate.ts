@@ -48,7 +48,8 @@ export async function readCertificate (url: URL, options: CertificateOptions): P
         ? { ok: false, error: 'TLS certificate has no expiry date' }
         : { ok: true, expiresAt })
     })
-    socket.once('error', (error: NodeJS.ErrnoException) => {
+    // `on`, not `once`: a second error after the first must not go unhandled.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       finish({ ok: false, error: `TLS connection failed (${error.code ?? 'error'})` })
     })
   })
