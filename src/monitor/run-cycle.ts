@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { checkEnvironment, type CheckDeps } from './check-environment.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 
@@ -16,17 +17,29 @@ export interface CycleOptions extends CheckDeps {
  * Each check returns data, so one environment's failure never stops the others.
  */
 export async function runCycle (targets: readonly EnvironmentTarget[], options: CycleOptions = {}): Promise<CheckResult[]> {
-  const { concurrency = DEFAULT_CONCURRENCY, check = checkEnvironment, ...deps } = options
+  const { concurrency = DEFAULT_CONCURRENCY, check = checkEnvironment, signal, ...deps } = options
+  // Every request in flight listens for the abort: past Node's default of 10 listeners it would
+  // warn of a leak, so the checks share a signal of the cycle's own with no such limit.
+  const cycle = new AbortController()
+  setMaxListeners(0, cycle.signal)
+  const onAbort = (): void => { cycle.abort() }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted === true) cycle.abort()
+  const checkDeps = { ...deps, signal: cycle.signal }
   const results = new Array<CheckResult>(targets.length)
   let next = 0
   // A fixed pool of workers pulling the next index keeps exactly `concurrency` checks in flight.
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const index = next++
-      results[index] = await check(targets[index]!, deps)
+      results[index] = await check(targets[index]!, checkDeps)
     }
   }
   const workers = Math.max(1, Math.min(concurrency, targets.length))
-  await Promise.all(Array.from({ length: workers }, worker))
+  try {
+    await Promise.all(Array.from({ length: workers }, worker))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
   return results
 }

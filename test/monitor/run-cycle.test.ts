@@ -37,3 +37,17 @@ t.test('never more checks in flight than the concurrency limit', async (t) => {
 t.test('no targets, no checks', async (t) => {
   t.same(await runCycle([]), [])
 })
+
+t.test('many checks sharing one abort signal raise no listener-leak warning', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  const warnings: string[] = []
+  const onWarning = (warning: Error): void => { warnings.push(warning.name) }
+  process.on('warning', onWarning)
+  t.teardown(() => { process.off('warning', onWarning) })
+  const targets = Array.from({ length: 30 }, (_, i) => testTarget(server.url, { name: `env-${i}` }))
+  const results = await runCycle(targets, { signal: new AbortController().signal })
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(results.length, 30)
+  t.same(warnings, [])
+})
