@@ -42,6 +42,7 @@ await runCycle(makeTargets(CONCURRENCY * 2), { concurrency: CONCURRENCY, dispatc
 
 // Baseline on the same host, same moment: bare undici GETs with the same pool, no checking logic.
 // On a loaded machine it shows how much of the figure is the host rather than the monitor.
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000
 async function bareRequests (): Promise<number> {
   const start = performance.now()
   let next = 0
@@ -54,12 +55,16 @@ async function bareRequests (): Promise<number> {
   }))
   return performance.now() - start
 }
+const baselineCpu = process.cpuUsage()
 const baselineMs = await bareRequests()
+const baselineCpuMs = cpuMs(process.cpuUsage(baselineCpu))
 
 const targets = makeTargets(ENVIRONMENTS)
+const startCpu = process.cpuUsage()
 const started = performance.now()
 const results = await runCycle(targets, { concurrency: CONCURRENCY, dispatcher })
 const elapsedMs = performance.now() - started
+const cycleCpuMs = cpuMs(process.cpuUsage(startCpu))
 const healthy = results.filter((r) => r.status === 'healthy').length
 const ratio = elapsedMs / IDEAL_MS
 
@@ -67,6 +72,7 @@ console.log(`monitor cycle: ${ENVIRONMENTS} environments answering in ${ANSWER_M
 console.log(`  healthy results: ${healthy}/${ENVIRONMENTS}`)
 console.log(`  cycle time:      ${(elapsedMs / 1000).toFixed(3)} s (ideal ${(IDEAL_MS / 1000).toFixed(1)} s)`)
 console.log(`  bare undici:     ${(baselineMs / 1000).toFixed(3)} s for the same 1,000 GETs (monitor overhead ${((elapsedMs / baselineMs - 1) * 100).toFixed(0)}%)`)
+console.log(`  CPU (process, monitor and target threads): cycle ${cycleCpuMs.toFixed(0)} ms, bare undici ${baselineCpuMs.toFixed(0)} ms`)
 console.log(`  ratio:           ${ratio.toFixed(3)}x (limit ${LIMIT_RATIO}x) ${ratio <= LIMIT_RATIO && healthy === ENVIRONMENTS ? 'PASS' : 'FAIL'}`)
 
 await dispatcher.close()
