@@ -11,6 +11,7 @@ import { createSystemStats } from './health/system-stats.js'
 import { loggerOptions, type LogDestination } from './logger.js'
 import { createMetrics } from './metrics/create-metrics.js'
 import httpMetrics from './plugins/http-metrics.js'
+import type { MonitorPluginOptions } from './plugins/monitor.js'
 import { createRedactor } from './redact.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
@@ -24,6 +25,8 @@ function hasComponents (config: Config): boolean {
 export interface AppDeps extends Partial<Omit<VigilContext, 'config' | 'activeConnections' | 'alerts'>> {
   /** Where log lines go (after redaction); stdout by default. */
   logDestination?: LogDestination
+  /** The incident side's sink and lock (and test settings) for the environment monitor. */
+  monitor?: MonitorPluginOptions
 }
 
 /**
@@ -98,6 +101,30 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
+  if (config.monitor.environments.length > 0) await registerMonitor(app, config, deps.monitor ?? {})
 
   return app
+}
+
+/**
+ * The environment monitor with the incident side (GitHub tracker, state store, cycle lock) built
+ * from the configuration unless the caller supplies a sink. Loaded only when environments
+ * are configured.
+ */
+async function registerMonitor (app: FastifyInstance, config: Config, options: MonitorPluginOptions): Promise<void> {
+  const { default: monitor } = await import('./plugins/monitor.js')
+  if (options.sink !== undefined) {
+    await app.register(monitor, options)
+    return
+  }
+  const { createIncidentHandling } = await import('./incidents/create-incident-handling.js')
+  const incidents = await createIncidentHandling(config, {
+    redact: app.vigil.redact,
+    log: app.log.child({ module: 'incidents' }),
+    metrics: app.vigil.metrics,
+    labels: config.monitor.githubLabels,
+    repository: config.github.repository,
+    targets: config.monitor.environments
+  })
+  await app.register(monitor, { ...options, sink: incidents.sink, lock: options.lock ?? incidents.lock })
 }

@@ -1,3 +1,4 @@
+import type { EnvironmentTarget } from '../monitor/types.js'
 import type { AiProviderName } from './ai-providers.js'
 
 /** Names a component can have in REQUIRED_COMPONENTS and in the report. */
@@ -28,7 +29,12 @@ export interface MonitorSettings {
   readonly configPath: string | undefined
   readonly railwayDomain: string | undefined
   readonly stagingRailwayDomain: string | undefined
+  /** MONITOR_INTERVAL, or the monitor file's `interval` which overrides it. */
   readonly intervalMs: number
+  /** From the monitor file and the shorthands, defaults applied; empty when nothing is monitored. */
+  readonly environments: readonly EnvironmentTarget[]
+  /** The monitor file's `github.labels` (default `deployment-alert`), on every incident issue. */
+  readonly githubLabels: readonly string[]
 }
 
 export interface GithubSettings {

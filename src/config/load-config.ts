@@ -4,6 +4,7 @@ import { AI_PROVIDERS } from './ai-providers.js'
 import type { AiProviderConfig, ComponentName, Config } from './config.js'
 import { parseDuration } from './duration.js'
 import { EnvSchema, SECRET_VARIABLES } from './env-schema.js'
+import { loadMonitor } from './load-monitor.js'
 import { packageVersion } from './version.js'
 
 type Env = Record<string, string | undefined>
@@ -125,6 +126,14 @@ export function loadConfig (env: Env = process.env): Config {
       problems.length === 0 && ms(raw.PROBE_TIMEOUT) > ms(raw.PROBE_INTERVAL)) {
     problems.push(`PROBE_TIMEOUT: expected at most PROBE_INTERVAL (${String(raw.PROBE_INTERVAL)}), got ${JSON.stringify(raw.PROBE_TIMEOUT)}`)
   }
+  const monitor = loadMonitor({
+    configPath: str(raw.MONITOR_CONFIG),
+    railwayDomain: str(raw.RAILWAY_DOMAIN),
+    stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
+    intervalMs: parseDuration(String(raw.MONITOR_INTERVAL)),
+    secrets: collectSecrets(raw)
+  }, env)
+  problems.push(...monitor.problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   const environment = str(raw.ENVIRONMENT) ?? str(raw.RAILWAY_ENVIRONMENT_NAME) ?? 'development'
@@ -168,11 +177,13 @@ export function loadConfig (env: Env = process.env): Config {
       configPath: str(raw.MONITOR_CONFIG),
       railwayDomain: str(raw.RAILWAY_DOMAIN),
       stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
-      intervalMs: ms(raw.MONITOR_INTERVAL)
+      intervalMs: monitor.intervalMs,
+      environments: monitor.environments,
+      githubLabels: monitor.githubLabels
     },
-    github: { token: str(raw.GITHUB_TOKEN), repository: str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
+    github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
-    secrets: collectSecrets(raw)
+    secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
   return deepFreeze(config)
 }

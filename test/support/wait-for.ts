@@ -1,12 +1,15 @@
 import type { Test } from 'tap'
 
 /**
- * Polls until `condition` holds. The deadline only keeps a broken build from hanging the suite;
- * no test asserts on how long this took.
+ * Polls until `condition` gives something other than false or undefined, and resolves with it.
+ * The deadline only keeps a broken build from hanging the suite; no test asserts on how long this
+ * took.
  */
-export async function waitFor (description: string, condition: () => boolean | Promise<boolean>, deadlineMs = 15_000): Promise<void> {
+export async function waitFor<T> (description: string, condition: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
   const giveUpAt = Date.now() + deadlineMs
-  while (!(await condition())) {
+  for (;;) {
+    const value = await condition()
+    if (value !== undefined && value !== false) return value
     if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${description}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }

@@ -1,0 +1,117 @@
+import type { EnvironmentTarget } from '../monitor/types.js'
+import { redactUrl, type Redactor } from '../redact.js'
+import { parseDuration } from './duration.js'
+import { PREFIX } from './monitor-file.js'
+import { DEFAULT_GITHUB_LABELS, ENVIRONMENT_DEFAULTS, type EnvironmentEntry, type MonitorFile } from './monitor-schema.js'
+
+/** What the monitor file and the shorthands add up to. */
+export interface MonitorTargets {
+  readonly environments: EnvironmentTarget[]
+  readonly githubLabels: readonly string[]
+  /** From the file's `interval`, which overrides MONITOR_INTERVAL. */
+  readonly intervalMs: number | undefined
+  /** From the file's `github.repository`, which overrides GITHUB_REPOSITORY. */
+  readonly githubRepository: string | undefined
+  readonly problems: readonly string[]
+}
+
+export interface Shorthands {
+  readonly railwayDomain: string | undefined
+  readonly stagingRailwayDomain: string | undefined
+}
+
+// Host name with an optional port: what Railway shows as a service's domain.
+const DOMAIN = /^(?=.{1,253}(:\d{1,5})?$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/
+
+/** `url` as the report shows it: no credentials, no secret query values, no bare trailing slash. */
+export function displayUrlOf (url: string): string {
+  const shown = redactUrl(url).replaceAll('%5BREDACTED%5D', '[REDACTED]')
+  return shown.replace(/^([a-z]+:\/\/[^/?#]+)\/(?=$|[?#])/i, '$1')
+}
+
+function isHttpUrl (text: string): boolean {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+const ms = (text: string): number => parseDuration(text) ?? 0
+
+function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
+  const ownLabels = entry.labels ?? []
+  return {
+    name: entry.name,
+    url: entry.url,
+    displayUrl: displayUrlOf(entry.url),
+    healthPath: entry.health_path ?? ENVIRONMENT_DEFAULTS.health_path,
+    // Production without labels of its own pages someone: product.md, "Incidents on GitHub".
+    labels: ownLabels.length === 0 && entry.name.toLowerCase() === 'production' ? ['urgent'] : [...new Set(ownLabels)],
+    timeoutMs: ms(entry.timeout ?? ENVIRONMENT_DEFAULTS.timeout),
+    attempts: entry.attempts ?? ENVIRONMENT_DEFAULTS.attempts,
+    retryDelayMs: ms(entry.retry_delay ?? ENVIRONMENT_DEFAULTS.retry_delay),
+    maxResponseTimeMs: ms(entry.max_response_time ?? ENVIRONMENT_DEFAULTS.max_response_time),
+    tlsMinDays: entry.tls_min_days ?? ENVIRONMENT_DEFAULTS.tls_min_days,
+    checks: [...new Set(entry.checks ?? [])]
+  }
+}
+
+function entryProblems (entry: EnvironmentEntry, at: string, redact: Redactor): string[] {
+  const problems: string[] = []
+  if (typeof entry.url === 'string' && entry.url !== '' && !isHttpUrl(entry.url)) problems.push(`${at}.url: expected an http or https URL, got ${redact(JSON.stringify(displayUrlOf(entry.url)))}`)
+  for (const key of ['timeout', 'max_response_time'] as const) {
+    const value = entry[key]
+    if (typeof value === 'string' && parseDuration(value) === 0) problems.push(`${at}.${key}: expected a duration above 0, got ${JSON.stringify(value)}`)
+  }
+  return problems
+}
+
+function shorthand (variable: string, name: string, domain: string | undefined, problems: string[]): EnvironmentEntry[] {
+  if (domain === undefined) return []
+  if (!DOMAIN.test(domain)) {
+    problems.push(`${variable}: expected a domain name such as app.up.railway.app (no scheme, no path), got ${JSON.stringify(domain)}`)
+    return []
+  }
+  return [{ name, url: `https://${domain}`, health_path: '/health' }]
+}
+
+/**
+ * Turns the validated monitor file (when there is one) and the RAILWAY_DOMAIN /
+ * STAGING_RAILWAY_DOMAIN shorthands into environment targets with every default applied, and
+ * reports what still does not fit: non-HTTP URLs, zero timeouts, duplicate names.
+ */
+export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: Shorthands, redact: Redactor): MonitorTargets {
+  const problems: string[] = []
+  // The file may have failed validation: look only at what has the right shape.
+  const entries = (Array.isArray(file?.environments) ? file.environments : [])
+    .map((entry, i) => ({ entry, source: `${PREFIX} environments[${i}]` }))
+    .filter(({ entry }) => entry !== null && typeof entry === 'object')
+  for (const { entry, source } of entries) problems.push(...entryProblems(entry, source, redact))
+
+  const extra = [
+    ...shorthand('RAILWAY_DOMAIN', 'production', shorthands.railwayDomain, problems).map((entry) => ({ entry, source: 'RAILWAY_DOMAIN' })),
+    ...shorthand('STAGING_RAILWAY_DOMAIN', 'staging', shorthands.stagingRailwayDomain, problems).map((entry) => ({ entry, source: 'STAGING_RAILWAY_DOMAIN' }))
+  ]
+  // Names are unique regardless of case: they end up in issue titles and markers.
+  const seen = new Map<string, string>()
+  for (const { entry, source } of [...entries, ...extra]) {
+    if (typeof entry.name !== 'string') continue
+    const key = entry.name.toLowerCase()
+    const first = seen.get(key)
+    if (first === undefined) { seen.set(key, source); continue }
+    problems.push(source.startsWith(PREFIX)
+      ? `${source}.name: ${JSON.stringify(entry.name)} is already used by ${first}`
+      : `${source}: environment ${JSON.stringify(entry.name)} is already defined by ${first}`)
+  }
+
+  // Targets are built only from a file that passed validation (the caller knows; see load-monitor).
+  return {
+    environments: problems.length > 0 ? [] : [...entries, ...extra].map(({ entry }) => toTarget(entry)),
+    githubLabels: [...new Set(Array.isArray(file?.github?.labels) ? file.github.labels : DEFAULT_GITHUB_LABELS)],
+    intervalMs: file?.interval === undefined ? undefined : ms(file.interval),
+    githubRepository: file?.github?.repository,
+    problems
+  }
+}

@@ -1,0 +1,59 @@
+/** Why a request got no HTTP answer, in a few stable words (no timings, no addresses). */
+export interface TransportFailure {
+  readonly kind: 'dns' | 'timeout' | 'tls' | 'connection' | 'aborted' | 'other'
+  readonly error: string
+}
+
+const TLS_CODES: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: 'TLS certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed and not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate chain is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate chain is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate chain is not trusted',
+  CERT_NOT_YET_VALID: 'TLS certificate is not valid yet'
+}
+
+const CONNECTION_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CLOSED: 'connection closed by the server',
+  HPE_INVALID_CONSTANT: 'invalid HTTP response'
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'])
+
+function codesOf (error: unknown): string[] {
+  const codes: string[] = []
+  let current: unknown = error
+  // Node and undici wrap the socket error in `cause`, sometimes twice.
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const { code, cause, errors } = current as { code?: unknown, cause?: unknown, errors?: unknown }
+    if (typeof code === 'string') codes.push(code)
+    // Happy-eyeballs connects report an AggregateError with one error per address.
+    if (Array.isArray(errors)) for (const inner of errors) codes.push(...codesOf(inner))
+    current = cause
+  }
+  return codes
+}
+
+/** Classifies an error from undici or `tls.connect` into a short, redaction-safe phrase. */
+export function describeError (error: unknown, host: string): TransportFailure {
+  const codes = codesOf(error)
+  if (codes.some((c) => DNS_CODES.has(c))) return { kind: 'dns', error: `DNS resolution failed for ${host}` }
+  for (const code of codes) {
+    const tls = TLS_CODES[code]
+    if (tls !== undefined) return { kind: 'tls', error: tls }
+    if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return { kind: 'tls', error: `TLS handshake failed (${code})` }
+  }
+  for (const code of codes) {
+    const connection = CONNECTION_CODES[code]
+    if (connection !== undefined) return { kind: 'connection', error: connection }
+  }
+  const code = codes[0]
+  return { kind: 'other', error: code === undefined ? 'request failed' : `request failed (${code})` }
+}

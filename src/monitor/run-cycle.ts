@@ -1,0 +1,45 @@
+import { setMaxListeners } from 'node:events'
+import { checkEnvironment, type CheckDeps } from './check-environment.js'
+import type { CheckResult, EnvironmentTarget } from './types.js'
+
+/** How many environments are checked at once unless told otherwise. */
+export const DEFAULT_CONCURRENCY = 100
+
+export interface CycleOptions extends CheckDeps {
+  /** At most this many checks in flight (default 100). */
+  readonly concurrency?: number
+  /** The check to run per target; checkEnvironment by default. */
+  readonly check?: (target: EnvironmentTarget, deps: CheckDeps) => Promise<CheckResult>
+}
+
+/**
+ * Checks every target, at most `concurrency` at a time, and returns the results in target order.
+ * Each check returns data, so one environment's failure never stops the others.
+ */
+export async function runCycle (targets: readonly EnvironmentTarget[], options: CycleOptions = {}): Promise<CheckResult[]> {
+  const { concurrency = DEFAULT_CONCURRENCY, check = checkEnvironment, signal, ...deps } = options
+  // Every request in flight listens for the abort: past Node's default of 10 listeners it would
+  // warn of a leak, so the checks share a signal of the cycle's own with no such limit.
+  const cycle = new AbortController()
+  setMaxListeners(0, cycle.signal)
+  const onAbort = (): void => { cycle.abort() }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted === true) cycle.abort()
+  const checkDeps = { ...deps, signal: cycle.signal }
+  const results = new Array<CheckResult>(targets.length)
+  let next = 0
+  // A fixed pool of workers pulling the next index keeps exactly `concurrency` checks in flight.
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const index = next++
+      results[index] = await check(targets[index]!, checkDeps)
+    }
+  }
+  const workers = Math.max(1, Math.min(concurrency, targets.length))
+  try {
+    await Promise.all(Array.from({ length: workers }, worker))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+  return results
+}

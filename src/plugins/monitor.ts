@@ -1,0 +1,65 @@
+import fastifySchedule from '@fastify/schedule'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
+import { createMonitor, type MonitorOptions } from '../monitor/create-monitor.js'
+import type { EnvironmentTarget } from '../monitor/types.js'
+
+/** What the lead (or a test) may pass; everything defaults from `app.vigil`. */
+export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'sink' | 'lock' | 'cycle' | 'now'>> {
+  /** Environments to check; `config.monitor.environments` by default. */
+  readonly targets?: readonly EnvironmentTarget[]
+  /** Time between cycles; `config.monitor.intervalMs` by default. */
+  readonly intervalMs?: number
+}
+
+/**
+ * Schedules the environment monitor: one cycle at start-up, then one every interval, never two at
+ * once; stopped on close after the running cycle is aborted. The sink and the lock passed in are
+ * closed with the app, after the last cycle.
+ */
+async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOptions): Promise<void> {
+  const { config, metrics, environments, components, redact } = app.vigil
+  const intervalMs = options.intervalMs ?? config.monitor.intervalMs
+  const log = app.log.child({ module: 'monitor' })
+  const monitor = createMonitor({
+    targets: options.targets ?? config.monitor.environments,
+    intervalMs,
+    metrics,
+    environments,
+    components,
+    redact,
+    log,
+    sink: options.sink,
+    lock: options.lock,
+    cycle: options.cycle,
+    ...(options.now === undefined ? {} : { now: options.now })
+  })
+
+  // Other plugins (the prober) may have registered the scheduler already.
+  if (!app.hasDecorator('scheduler')) await app.register(fastifySchedule)
+  const onTaskError = (err: Error): void => { log.error({ err }, 'monitor task failed') }
+  const cycleJob = new SimpleIntervalJob(
+    { milliseconds: intervalMs, runImmediately: true },
+    new AsyncTask('monitor-cycle', async () => { await monitor.runOnce() }, onTaskError),
+    { id: 'monitor-cycle', preventOverrun: true }
+  )
+  const watchdogJob = new SimpleIntervalJob(
+    { milliseconds: intervalMs },
+    new Task('monitor-watchdog', () => { monitor.checkStaleness() }, onTaskError),
+    { id: 'monitor-watchdog' }
+  )
+
+  // Cycles start once the app is ready, so the first one never races plugin registration.
+  app.addHook('onReady', async () => {
+    app.scheduler.addSimpleIntervalJob(cycleJob)
+    app.scheduler.addSimpleIntervalJob(watchdogJob)
+  })
+  app.addHook('onClose', async () => {
+    cycleJob.stop()
+    watchdogJob.stop()
+    await monitor.close()
+  })
+}
+
+export default fp(monitorPlugin, { name: 'vigil-monitor', fastify: '5.x' })

@@ -1,0 +1,160 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { loadConfig } from '../../src/config/load-config.js'
+import { ConfigError } from '../../src/errors.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-monitor-file-'))
+let count = 0
+function file (body: string, ext = 'yaml'): string {
+  const path = join(dir, `monitor-${count++}.${ext}`)
+  writeFileSync(path, body)
+  return path
+}
+
+function problems (env: Record<string, string>): string[] {
+  try {
+    loadConfig({ LOG_LEVEL: 'silent', ...env })
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems]
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+t.test('a YAML file with defaults applied', async (t) => {
+  const config = loadConfig({
+    MONITOR_CONFIG: file(`
+interval: 5m
+github:
+  repository: acme/platform
+  labels: [deployment-alert, platform]
+environments:
+  - name: production
+    url: https://api.example.com
+    checks: [/api/health, /_next/static/chunks/main.js]
+  - name: staging
+    url: https://staging.example.com/base/
+    health_path: /status
+    labels: [staging-alert]
+    timeout: 3s
+    attempts: 2
+    retry_delay: 500ms
+    max_response_time: 2s
+    tls_min_days: 7
+`),
+    GITHUB_REPOSITORY: 'someone/else',
+    MONITOR_INTERVAL: '15m'
+  })
+  t.equal(config.monitor.intervalMs, 300_000, 'the file interval overrides MONITOR_INTERVAL')
+  t.equal(config.github.repository, 'acme/platform', 'github.repository overrides GITHUB_REPOSITORY')
+  t.same(config.monitor.githubLabels, ['deployment-alert', 'platform'])
+  t.same(config.monitor.environments[0], {
+    name: 'production',
+    url: 'https://api.example.com',
+    displayUrl: 'https://api.example.com',
+    healthPath: '/health',
+    labels: ['urgent'],
+    timeoutMs: 10_000,
+    attempts: 3,
+    retryDelayMs: 10_000,
+    maxResponseTimeMs: 5000,
+    tlsMinDays: 14,
+    checks: ['/api/health', '/_next/static/chunks/main.js']
+  })
+  t.match(config.monitor.environments[1], {
+    name: 'staging', healthPath: '/status', labels: ['staging-alert'], timeoutMs: 3000, attempts: 2, retryDelayMs: 500, maxResponseTimeMs: 2000, tlsMinDays: 7, checks: []
+  })
+})
+
+t.test('JSON works too, and ${VAR} is expanded from the environment', async (t) => {
+  const config = loadConfig({
+    MONITOR_CONFIG: file(JSON.stringify({ environments: [{ name: 'production', url: '${PROD_URL}', labels: ['${TEAM}-oncall'], attempts: '${ATTEMPTS}' }] }), 'json'),
+    PROD_URL: 'https://bot:s3cret-pass@api.example.com',
+    TEAM: 'core',
+    ATTEMPTS: '5'
+  })
+  const [production] = config.monitor.environments
+  t.equal(production?.url, 'https://bot:s3cret-pass@api.example.com')
+  t.equal(production?.displayUrl, 'https://api.example.com')
+  t.same(production?.labels, ['core-oncall'], 'own labels: no automatic urgent')
+  t.equal(production?.attempts, 5)
+  t.ok(config.secrets.includes('s3cret-pass'), 'the URL password is redacted everywhere')
+  t.same(config.monitor.githubLabels, ['deployment-alert'])
+})
+
+t.test('RAILWAY_DOMAIN and STAGING_RAILWAY_DOMAIN are shorthands', async (t) => {
+  const config = loadConfig({ RAILWAY_DOMAIN: 'app.up.railway.app', STAGING_RAILWAY_DOMAIN: 'app-staging.up.railway.app' })
+  t.same(config.monitor.environments.map((e) => [e.name, e.url, e.healthPath, e.labels]), [
+    ['production', 'https://app.up.railway.app', '/health', ['urgent']],
+    ['staging', 'https://app-staging.up.railway.app', '/health', []]
+  ])
+})
+
+t.test('nothing configured: nothing monitored', async (t) => {
+  t.same(loadConfig({}).monitor.environments, [])
+})
+
+t.test('every bad value is reported at once, one line each, without secrets', async (t) => {
+  const lines = problems({
+    MONITOR_CONFIG: file(`
+interval: soon
+github:
+  repository: not-a-repo
+environments:
+  - name: production
+    url: ftp://admin:hunter2pw@files.example.com
+    attempts: 0
+    timeout: 0s
+  - name: bad name!
+    url: https://ops:topsecret9@ok.example.com
+    color: blue
+  - url: https://x.example.com
+  - name: Production
+    url: \${NOT_SET}
+    checks: [api/health]
+`),
+    RAILWAY_DOMAIN: 'https://app.up.railway.app',
+    PORT: 'eighty'
+  })
+  t.same(lines, [
+    'PORT: expected an integer port from 0 to 65535, got "eighty"',
+    'MONITOR_CONFIG environments[0].attempts: expected an integer from 1 to 10, got 0',
+    'MONITOR_CONFIG environments[0].timeout: expected a duration above 0, got "0s"',
+    'MONITOR_CONFIG environments[0].url: expected an http or https URL, got "ftp://files.example.com"',
+    'MONITOR_CONFIG environments[1].color: unknown key, expected one of name, url, health_path, labels, timeout, attempts, retry_delay, max_response_time, tls_min_days, checks',
+    'MONITOR_CONFIG environments[1].name: expected a name of letters, digits, ".", "_" or "-" (at most 63), got "bad name!"',
+    'MONITOR_CONFIG environments[2].name: missing, expected a name of letters, digits, ".", "_" or "-" (at most 63)',
+    'MONITOR_CONFIG environments[3].checks[0]: expected a path starting with /, got "api/health"',
+    'MONITOR_CONFIG environments[3].name: "Production" is already used by MONITOR_CONFIG environments[0]',
+    'MONITOR_CONFIG environments[3].url: unknown variable ${NOT_SET}',
+    'MONITOR_CONFIG github.repository: expected owner/name, got "not-a-repo"',
+    'MONITOR_CONFIG interval: expected a duration such as 500ms, 10s, 15m or 1h, got "soon"',
+    'RAILWAY_DOMAIN: expected a domain name such as app.up.railway.app (no scheme, no path), got "https://app.up.railway.app"'
+  ])
+  t.notMatch(lines.join('\n'), /hunter2pw|topsecret9/)
+})
+
+t.test('a URL that is not a URL is shown redacted', async (t) => {
+  const lines = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n    url: "https://u:pw-secret-1@"\n') })
+  t.equal(lines.length, 1)
+  t.notMatch(lines[0], /pw-secret-1/)
+})
+
+t.test('a duplicate shorthand is reported against the variable', async (t) => {
+  const lines = problems({ MONITOR_CONFIG: file('environments:\n  - name: production\n    url: https://a.example.com\n'), RAILWAY_DOMAIN: 'b.example.com' })
+  t.same(lines, ['RAILWAY_DOMAIN: environment "production" is already defined by MONITOR_CONFIG environments[0]'])
+})
+
+t.test('an unreadable or unparsable file stops start-up with one line', async (t) => {
+  t.same(problems({ MONITOR_CONFIG: join(dir, 'missing.yaml') }), [`MONITOR_CONFIG: cannot read ${JSON.stringify(join(dir, 'missing.yaml'))} (ENOENT)`])
+  const broken = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n   url: [https://u:leaky-pass@x\n') })
+  t.equal(broken.length >= 1, true)
+  t.match(broken[0], /^MONITOR_CONFIG: not valid YAML or JSON: /)
+  t.notMatch(broken.join('\n'), /leaky-pass/)
+})
+
+t.test('a monitor interval under one second is refused', async (t) => {
+  t.same(problems({ RAILWAY_DOMAIN: 'a.example.com', MONITOR_INTERVAL: '500ms' }), ['MONITOR_INTERVAL: expected at least 1s, got 500 ms'])
+})

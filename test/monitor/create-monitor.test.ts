@@ -1,0 +1,146 @@
+import t from 'tap'
+import { createComponentRegistry } from '../../src/health/component-registry.js'
+import { createEnvironmentBoard } from '../../src/health/environment-board.js'
+import { createMetrics } from '../../src/metrics/create-metrics.js'
+import { createMonitor, type MonitorOptions } from '../../src/monitor/create-monitor.js'
+import type { CheckResult, CycleLock, CycleSink, EnvironmentTarget } from '../../src/monitor/types.js'
+import { createRedactor } from '../../src/redact.js'
+import { testTarget } from '../support/targets.js'
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+
+function resultFor (target: EnvironmentTarget, status: CheckResult['status']): CheckResult {
+  return {
+    environment: target.name,
+    displayUrl: target.displayUrl,
+    status,
+    checkedAt: new Date('2026-11-26T10:00:00Z'),
+    httpStatus: status === 'unhealthy' ? 502 : 200,
+    responseTimeMs: 120,
+    tlsDaysLeft: 41,
+    tlsExpiresAt: new Date('2027-01-06T10:00:00Z'),
+    failures: status === 'unhealthy' ? ['/health: HTTP 502'] : [],
+    attempts: [],
+    paths: []
+  }
+}
+
+function setup (overrides: Partial<MonitorOptions> = {}) {
+  const targets = [
+    testTarget('https://ops:hunter2pw@api.example.com', { name: 'production' }),
+    testTarget('https://staging.example.com', { name: 'staging' })
+  ]
+  const statuses: Record<string, CheckResult['status']> = { production: 'unhealthy', staging: 'healthy' }
+  const parts = {
+    targets,
+    intervalMs: 60_000,
+    metrics: createMetrics(),
+    environments: createEnvironmentBoard(),
+    components: createComponentRegistry(),
+    redact: createRedactor([]),
+    log: quiet,
+    cycle: { check: async (target: EnvironmentTarget) => resultFor(target, statuses[target.name] ?? 'healthy') },
+    ...overrides
+  }
+  return { ...parts, monitor: createMonitor(parts) }
+}
+
+const sample = async (metric: { get: () => Promise<{ values: { labels: object, value: number }[] }> }) =>
+  (await metric.get()).values.map((v) => [v.labels, v.value])
+
+t.test('a cycle fills the board and the metrics, and shows the incident links the sink returns', async (t) => {
+  const handled: CheckResult[][] = []
+  const sink: CycleSink = {
+    handle: async (results) => {
+      handled.push([...results])
+      return { production: { issue_url: 'https://github.com/o/r/issues/12', opened_at: '2026-11-26T10:00:00.000Z' } }
+    },
+    close: async () => {}
+  }
+  const { monitor, environments, metrics, components } = setup({ sink })
+  t.equal(await monitor.runOnce(), 'success')
+  t.same(handled[0]?.map((r) => r.environment), ['production', 'staging'])
+  const board = environments.entries()
+  t.match(board.production, {
+    status: 'unhealthy',
+    url: 'https://api.example.com',
+    http_status: 502,
+    response_time_ms: 120,
+    tls_days_left: 41,
+    error: '/health: HTTP 502',
+    incident: { issue_url: 'https://github.com/o/r/issues/12' }
+  })
+  t.equal(board.staging?.incident, null)
+  t.same(await sample(metrics.environmentUp), [[{ environment: 'production' }, 0], [{ environment: 'staging' }, 1]])
+  t.same(await sample(metrics.incidentsOpen), [[{ environment: 'production' }, 1], [{ environment: 'staging' }, 0]])
+  t.same(await sample(metrics.monitorRuns), [[{ result: 'success' }, 1]])
+  t.equal((await sample(metrics.environmentTlsExpiry))[0]?.[1], Date.parse('2027-01-06T10:00:00Z') / 1000)
+  t.ok(((await sample(metrics.monitorLastRun))[0]?.[1] as number) > 0)
+  t.equal(components.get('monitor')?.status, 'healthy')
+  t.equal(components.get('monitor')?.required, false)
+})
+
+t.test('a cycle another replica holds is skipped: nothing checked, nothing filed', async (t) => {
+  let checked = 0
+  let handled = 0
+  const lock: CycleLock = { runExclusive: async () => ({ ran: false }), close: async () => {} }
+  const sink: CycleSink = { handle: async () => { handled++; return {} }, close: async () => {} }
+  const { monitor, metrics } = setup({ lock, sink, cycle: { check: async (target) => { checked++; return resultFor(target, 'healthy') } } })
+  t.equal(await monitor.runOnce(), 'skipped')
+  t.equal(checked, 0)
+  t.equal(handled, 0)
+  t.same(await sample(metrics.monitorRuns), [[{ result: 'skipped' }, 1]])
+})
+
+t.test('a sink that throws is counted as a failed cycle, never thrown, and the board still shows the results', async (t) => {
+  const sink: CycleSink = { handle: async () => { throw new Error('GitHub down, token ghp_abcdefgh12345678 refused') }, close: async () => {} }
+  const { monitor, metrics, components, environments } = setup({ sink, redact: createRedactor(['ghp_abcdefgh12345678']) })
+  t.equal(await monitor.runOnce(), 'failure')
+  t.same(await sample(metrics.monitorRuns), [[{ result: 'failure' }, 1]])
+  t.equal(environments.entries().production?.status, 'unhealthy')
+  const state = components.get('monitor')
+  t.equal(state?.status, 'degraded')
+  t.match(state?.error, /last cycle failed: GitHub down/)
+  t.notMatch(state?.error, /ghp_abcdefgh12345678/)
+})
+
+t.test('the monitor component turns degraded when no cycle finished for two intervals', async (t) => {
+  let clock = Date.parse('2026-11-26T10:00:00Z')
+  const { monitor, components } = setup({ now: () => new Date(clock) })
+  await monitor.runOnce()
+  clock += 2 * 60_000
+  monitor.checkStaleness()
+  t.equal(components.get('monitor')?.status, 'healthy', 'exactly two intervals is still fine')
+  clock += 1000
+  monitor.checkStaleness()
+  t.equal(components.get('monitor')?.status, 'degraded')
+  t.match(components.get('monitor')?.error, /no monitor cycle has finished/)
+  await monitor.runOnce()
+  t.equal(components.get('monitor')?.status, 'healthy')
+})
+
+t.test('two overlapping calls run one cycle', async (t) => {
+  let checked = 0
+  const { monitor } = setup({ cycle: { check: async (target) => { checked++; return resultFor(target, 'healthy') } } })
+  await Promise.all([monitor.runOnce(), monitor.runOnce()])
+  t.equal(checked, 2, 'once per target')
+})
+
+t.test('close aborts the running cycle, then closes the sink and the lock', async (t) => {
+  const closed: string[] = []
+  let started = false
+  const sink: CycleSink = { handle: async () => { closed.push('handled'); return {} }, close: async () => { closed.push('sink') } }
+  const lock: CycleLock = { runExclusive: async (fn) => ({ ran: true, value: await fn() }), close: async () => { closed.push('lock') } }
+  const check = async (target: EnvironmentTarget, deps: { signal?: AbortSignal | undefined }): Promise<CheckResult> => {
+    started = true
+    await new Promise((resolve) => deps.signal?.addEventListener('abort', resolve))
+    return resultFor(target, 'unhealthy')
+  }
+  const { monitor, metrics } = setup({ sink, lock, cycle: { check } })
+  const running = monitor.runOnce()
+  t.ok(started)
+  await monitor.close()
+  t.equal(await running, 'aborted')
+  t.same(closed.sort(), ['lock', 'sink'], 'aborted results never reach the sink')
+  t.same(await sample(metrics.monitorRuns), [])
+})
