@@ -1,4 +1,4 @@
-import Type, { type TSchema } from 'typebox'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { DURATION_PATTERN } from './duration.js'
 
 // As in env-schema.ts, each schema carries `expected`: the words of its problem line.
