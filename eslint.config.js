@@ -16,5 +16,5 @@ export default tseslint.config(
   },
   // tap's t.test() returns a promise the runner already tracks.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked }
+  { files: ['eslint.config.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked }
 )

@@ -1,15 +1,27 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { benchHealthThroughput } from './health-throughput.js'
 import { benchMemory } from './memory.js'
 import { benchStartup } from './startup.js'
+import { ROOT } from './support/server-process.js'
 
-// `npm run bench`: builds, then runs each benchmark against the built server and prints each
-// figure next to its baseline or bar. Not part of the tests: figures depend on the machine.
-const only = process.argv.slice(2)
+/** Runs a benchmark script in a process of its own (it starts its own servers and proxies). */
+async function script (file: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, stdio: 'inherit' })
+  const [code] = await once(child, 'exit') as [number | null]
+  if (code !== 0) console.log(`${file} exited with ${String(code)}`)
+}
+
+// `npm run bench [name…]`: builds, then runs each benchmark and prints each figure next to its
+// baseline or bar. Not part of the tests: the figures depend on the machine and its load.
 const benches: Record<string, () => Promise<unknown>> = {
   'health-throughput': benchHealthThroughput,
   memory: benchMemory,
-  startup: benchStartup
+  startup: benchStartup,
+  'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
+  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') }
 }
+const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue
   console.log(`\n# ${name}`)

@@ -9,6 +9,8 @@ export interface ServerProcess {
   readonly url: string
   /** Resident memory of the process now, from /proc, in MB. */
   readonly rssMb: () => number
+  /** CPU time (user + system) the process has used so far, from /proc, in ms. */
+  readonly cpuMs: () => number
   readonly stop: () => Promise<void>
 }
 
@@ -35,6 +37,11 @@ export async function startServerProcess (script: string, env: Record<string, st
     rssMb: () => {
       const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]
       return Number(kb) / 1024
+    },
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; 100 ticks a second.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
     },
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve))

@@ -44,10 +44,19 @@ export function createRequestWindow (options: RequestWindowOptions = {}): Reques
   const now = options.now ?? Date.now
   const slots: Slot[] = Array.from({ length: slotCount }, () => ({ start: -Infinity, counts: new Uint32Array(BOUNDS.length), total: 0, errors: 0 }))
 
+  let currentSlot = slots[0]!
+  let currentEnd = -Infinity
+
+  // Called on every request: the slot is only looked up again once the clock leaves it.
   function current (): Slot {
-    const start = Math.floor(now() / slotMs) * slotMs
-    const slot = slots[Math.floor(start / slotMs) % slotCount]!
+    const time = now()
+    if (time < currentEnd && time >= currentSlot.start) return currentSlot
+    const index = Math.floor(time / slotMs)
+    const start = index * slotMs
+    const slot = slots[index % slotCount]!
     if (slot.start !== start) { slot.start = start; slot.counts.fill(0); slot.total = 0; slot.errors = 0 }
+    currentSlot = slot
+    currentEnd = start + slotMs
     return slot
   }
 

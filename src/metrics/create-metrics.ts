@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { createRequestDurationHistogram } from './request-duration-histogram.js'
 
 /** Bucket bounds (seconds) for request and probe latencies: 1 ms to 10 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -14,12 +15,10 @@ export function createMetrics (registry: Registry = new Registry()) {
   const registers = [registry]
   return {
     registry,
-    httpRequestDuration: new Histogram({
+    httpRequestDuration: createRequestDurationHistogram(registry, {
       name: 'http_request_duration_seconds',
       help: 'Duration of HTTP requests served by Vigil, by route template',
-      labelNames: ['method', 'route', 'status_code'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers
+      buckets: LATENCY_BUCKETS
     }),
     alertFiring: new Gauge({
       name: 'vigil_alert_firing',

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Histogram } from 'prom-client'
 import type { RequestWindow } from '../health/request-window.js'
+import type { RequestDurationHistogram } from '../metrics/request-duration-histogram.js'
 
 export interface HttpMetricsOptions {
-  histogram: Histogram<'method' | 'route' | 'status_code'>
+  histogram: RequestDurationHistogram
   requestWindow: RequestWindow
   performanceLogging: boolean
   /** Routes whose requests are not recorded (the scrape endpoint itself). */
@@ -14,28 +14,47 @@ export interface HttpMetricsOptions {
 /** Label for requests that matched no route, so unknown URLs cannot grow the series count. */
 export const UNMATCHED_ROUTE = 'unmatched'
 
-/** Times every request into the duration histogram and the sliding window. */
-async function httpMetrics (app: FastifyInstance, options: HttpMetricsOptions): Promise<void> {
-  const excluded = new Set(options.excludedRoutes)
-  // Labelled children are cached: looking one up by label values on every request is the hot path.
-  const children = new Map<string, { observe: (value: number) => void }>()
+type Observe = (value: number) => void
 
+/**
+ * Times every request into the duration histogram and the sliding window. Each route gets its own
+ * onResponse hook with its template baked in (reading `request.routeOptions` builds an object per
+ * request), and the histogram series are cached per method and status code.
+ */
+async function httpMetrics (app: FastifyInstance, options: HttpMetricsOptions): Promise<void> {
+  const { histogram, requestWindow, performanceLogging } = options
+  const excluded = new Set(options.excludedRoutes)
+
+  function recorder (route: string): (request: FastifyRequest, reply: FastifyReply) => void {
+    const children = new Map<string, Observe>()
+    return (request, reply) => {
+      const durationMs = reply.elapsedTime
+      const statusCode = reply.statusCode
+      const key = `${request.method}${statusCode}`
+      let observe = children.get(key)
+      if (observe === undefined) {
+        observe = histogram.series(request.method, route, String(statusCode)).observe
+        children.set(key, observe)
+      }
+      observe(durationMs / 1000)
+      requestWindow.record(durationMs, statusCode)
+      if (performanceLogging) {
+        request.log.info({ method: request.method, route, status_code: statusCode, response_time_ms: Math.round(durationMs * 100) / 100 }, 'request timing')
+      }
+    }
+  }
+
+  app.addHook('onRoute', (route) => {
+    if (excluded.has(route.url)) return
+    const record = recorder(route.url)
+    const hook: onResponseHookHandler = (request, reply, done) => { record(request, reply); done() }
+    route.onResponse = route.onResponse === undefined ? [hook] : [...[route.onResponse].flat(), hook]
+  })
+
+  // Requests that match no route have no route hooks; this one only acts for them.
+  const recordUnmatched = recorder(UNMATCHED_ROUTE)
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE
-    if (excluded.has(route)) { done(); return }
-    const durationMs = reply.elapsedTime
-    const statusCode = reply.statusCode
-    const key = `${request.method} ${route} ${statusCode}`
-    let child = children.get(key)
-    if (child === undefined) {
-      child = options.histogram.labels(request.method, route, String(statusCode))
-      children.set(key, child)
-    }
-    child.observe(durationMs / 1000)
-    options.requestWindow.record(durationMs, statusCode)
-    if (options.performanceLogging) {
-      request.log.info({ method: request.method, route, status_code: statusCode, response_time_ms: Math.round(durationMs * 100) / 100 }, 'request timing')
-    }
+    if (request.is404) recordUnmatched(request, reply)
     done()
   })
 }

@@ -3,10 +3,13 @@ import { buildDetailedReport } from '../health/detailed-report.js'
 import { evaluateReadiness } from '../health/readiness.js'
 import { bearerTokenMatches } from './bearer-token.js'
 
+const NO_STORE = 'no-store'
+const HEALTHY = { status: 'healthy' } as const
+
 const livenessSchema = {
   response: {
-    '2xx': { type: 'object', properties: { status: { type: 'string' }, uptime_seconds: { type: 'integer' } } },
-    '5xx': { type: 'object', properties: { status: { type: 'string' }, uptime_seconds: { type: 'integer' }, event_loop_delay_ms: { type: 'number' } } }
+    '2xx': { type: 'object', properties: { status: { type: 'string' } } },
+    '5xx': { type: 'object', properties: { status: { type: 'string' }, event_loop_delay_ms: { type: 'number' } } }
   }
 } as const
 
@@ -15,19 +18,18 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   const { config, lifecycle, components, eventLoop } = app.vigil
   const retryAfterSeconds = String(Math.max(1, Math.ceil(config.probeIntervalMs / 1000)))
 
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('cache-control', 'no-store')
-    done()
-  })
-
+  // Cache-Control is set in each handler rather than by a hook: /health is the hot path.
   app.get('/health', { schema: livenessSchema }, async (_request, reply) => {
+    reply.header('cache-control', NO_STORE)
     if (eventLoop.stalled()) {
-      return reply.code(503).send({ status: 'unhealthy', uptime_seconds: Math.floor(process.uptime()), event_loop_delay_ms: Math.round(eventLoop.delayMs()) })
+      return reply.code(503).send({ status: 'unhealthy', event_loop_delay_ms: Math.round(eventLoop.delayMs()) })
     }
-    return { status: 'healthy', uptime_seconds: Math.floor(process.uptime()) }
+    // Kept to one field: this is what Railway and load balancers poll; uptime is in /health/detailed.
+    return HEALTHY
   })
 
   app.get('/health/readiness', async (_request, reply) => {
+    reply.header('cache-control', NO_STORE)
     const readiness = evaluateReadiness(components.list(), lifecycle)
     if (readiness.ready) return { status: 'ready' }
     return reply.code(503).header('retry-after', retryAfterSeconds).send({ status: 'not_ready', reasons: readiness.reasons })
@@ -37,6 +39,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
 
   app.get('/health/detailed', {
     onRequest: async (request, reply) => {
+      reply.header('cache-control', NO_STORE)
       const token = config.healthDetailedToken
       if (token === undefined || bearerTokenMatches(request.headers.authorization, token)) return
       await reply.code(401).header('www-authenticate', 'Bearer realm="vigil"').send({ error: 'Unauthorized', message: 'a valid bearer token is required' })
