@@ -1,5 +1,6 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { CycleLock } from '../monitor/types.js'
+import { createStatePool } from './pg-pool.js'
 
 /** Advisory-lock key of the monitor cycle (any constant shared by all replicas). */
 export const CYCLE_LOCK_KEY = 7_351_002
@@ -25,8 +26,7 @@ export interface PgLockOptions {
  */
 export function createPgLock (options: PgLockOptions) {
   const ownsPool = options.pool === undefined
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 1 })
-  if (ownsPool) pool.on('error', () => {})
+  const pool = options.pool ?? createStatePool(options.connectionString, 1)
   const key = options.key ?? CYCLE_LOCK_KEY
   return {
     async runExclusive<T> (fn: () => Promise<T>): Promise<{ ran: true, value: T } | { ran: false }> {

@@ -1,5 +1,6 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { Status } from '../health/status.js'
+import { createStatePool } from './pg-pool.js'
 import { ensureSchema } from './pg-schema.js'
 import type { EnvironmentState, PendingAction, Store } from './types.js'
 
@@ -48,25 +49,36 @@ const UPSERT = `INSERT INTO vigil_environment_state
     issue_number = EXCLUDED.issue_number, issue_url = EXCLUDED.issue_url, issue_opened_at = EXCLUDED.issue_opened_at,
     pending = EXCLUDED.pending, updated_at = now()`
 
-/** State in PostgreSQL, shared by replicas. The schema is created (idempotently) before it returns. */
+/**
+ * State in PostgreSQL, shared by replicas. Schema creation (idempotent) starts at once and every
+ * operation waits for it, trying again if it failed: an unreachable or hanging state database
+ * fails monitor cycles (retried next cycle), never start-up.
+ */
 export async function createPgStore (options: PgStoreOptions) {
   const ownsPool = options.pool === undefined
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 })
-  // An idle client losing its server must not crash the process; the next query reconnects.
-  if (ownsPool) pool.on('error', () => {})
-  await ensureSchema(pool)
+  const pool = options.pool ?? createStatePool(options.connectionString, 2)
+  let ready: Promise<void> | undefined
+  const schema = async (): Promise<void> => {
+    ready ??= ensureSchema(pool).catch((error: unknown) => { ready = undefined; throw error })
+    await ready
+  }
+  // Started now, awaited by the operations: start-up never waits on the state database.
+  schema().catch(() => { /* retried by the next operation */ })
   return {
     async get (environment) {
+      await schema()
       const { rows } = await pool.query<Row>('SELECT * FROM vigil_environment_state WHERE environment = $1', [environment])
       return rows[0] === undefined ? undefined : fromRow(rows[0])
     },
     async put (s) {
+      await schema()
       await pool.query(UPSERT, [
         s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt,
         s.issue?.number ?? null, s.issue?.url ?? null, s.issue?.openedAt ?? null, JSON.stringify(s.pending)
       ])
     },
     async list () {
+      await schema()
       const { rows } = await pool.query<Row>('SELECT * FROM vigil_environment_state ORDER BY environment')
       return rows.map(fromRow)
     },
