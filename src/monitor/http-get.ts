@@ -58,7 +58,9 @@ export async function httpGet (target: URL, options: GetOptions): Promise<GetOut
       signal: controller.signal,
       headers: { accept: 'application/json, */*;q=0.5', 'user-agent': 'vigil-monitor', ...(authorization === undefined ? {} : { authorization }) }
     })
-    const body = await readCapped(response.body)
+    // A declared length within the cap is read in one go; anything else is streamed up to the cap.
+    const length = Number(response.headers['content-length'] ?? NaN)
+    const body = length <= MAX_BODY_BYTES ? await response.body.text() : await readCapped(response.body)
     const contentType = String(response.headers['content-type'] ?? '')
     return { ok: true, httpStatus: response.statusCode, responseTimeMs: elapsed(), contentType, body }
   } catch (error) {
