@@ -5,6 +5,7 @@ import type { AiProviderConfig, ComponentName, Config } from './config.js'
 import { parseDuration } from './duration.js'
 import { EnvSchema, SECRET_VARIABLES } from './env-schema.js'
 import { loadMonitor } from './load-monitor.js'
+import { hasProtocol, urlCredentials } from './url.js'
 import { packageVersion } from './version.js'
 
 type Env = Record<string, string | undefined>
@@ -46,15 +47,6 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
   return lines
 }
 
-function hasProtocol (text: string, protocols: readonly string[]): boolean {
-  try {
-    const url = new URL(text)
-    return protocols.includes(url.protocol.replace(/:$/, '')) && url.hostname !== ''
-  } catch {
-    return false
-  }
-}
-
 /**
  * Credentials found in secret variables: the password (or DSN key) of a URL, so that the rest of
  * the URL stays readable once redacted; the whole value of anything that is not a URL.
@@ -64,11 +56,7 @@ function collectSecrets (raw: Raw): string[] {
   for (const name of SECRET_VARIABLES) {
     const value = raw[name]
     if (typeof value !== 'string') continue
-    const url = URL.canParse(value) ? new URL(value) : undefined
-    if (url === undefined) { secrets.add(value); continue }
-    for (const part of [url.password, name === 'SENTRY_DSN' ? url.username : '']) {
-      if (part !== '') { secrets.add(part); secrets.add(decodeURIComponent(part)) }
-    }
+    for (const secret of urlCredentials(value, name === 'SENTRY_DSN') ?? [value]) secrets.add(secret)
   }
   return [...secrets].filter((s) => s.length >= 4)
 }

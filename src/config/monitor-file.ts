@@ -4,6 +4,7 @@ import type { Redactor } from '../redact.js'
 import { expandVariables } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { schemaProblems } from './schema-problems.js'
+import { urlCredentials } from './url.js'
 
 type Env = Record<string, string | undefined>
 
@@ -30,14 +31,9 @@ function readText (path: string): string | { problem: string } {
 
 /** URL passwords written in the file (literally or through `${VAR}`), so they can be redacted everywhere. */
 export function urlSecrets (file: MonitorFile): string[] {
-  const secrets: string[] = []
-  for (const entry of Array.isArray(file.environments) ? file.environments : []) {
-    try {
-      const url = new URL(String(entry?.url))
-      if (url.password !== '') secrets.push(url.password, decodeURIComponent(url.password))
-    } catch { /* reported by validation */ }
-  }
-  return secrets
+  const environments = Array.isArray(file.environments) ? file.environments : []
+  // A URL that does not parse is reported by validation; it has no credentials to collect.
+  return environments.flatMap((entry) => urlCredentials(String(entry?.url)) ?? [])
 }
 
 /**

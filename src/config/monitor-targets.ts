@@ -2,6 +2,7 @@ import type { EnvironmentTarget } from '../monitor/types.js'
 import { redactUrl, type Redactor } from '../redact.js'
 import { parseDuration } from './duration.js'
 import { PREFIX } from './monitor-file.js'
+import { hasProtocol } from './url.js'
 import { DEFAULT_GITHUB_LABELS, ENVIRONMENT_DEFAULTS, type EnvironmentEntry, type MonitorFile } from './monitor-schema.js'
 
 /** What the monitor file and the shorthands add up to. */
@@ -29,15 +30,6 @@ export function displayUrlOf (url: string): string {
   return shown.replace(/^([a-z]+:\/\/[^/?#]+)\/(?=$|[?#])/i, '$1')
 }
 
-function isHttpUrl (text: string): boolean {
-  try {
-    const url = new URL(text)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
-  } catch {
-    return false
-  }
-}
-
 const ms = (text: string): number => parseDuration(text) ?? 0
 
 function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
@@ -60,7 +52,7 @@ function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
 
 function entryProblems (entry: EnvironmentEntry, at: string, redact: Redactor): string[] {
   const problems: string[] = []
-  if (typeof entry.url === 'string' && entry.url !== '' && !isHttpUrl(entry.url)) problems.push(`${at}.url: expected an http or https URL, got ${redact(JSON.stringify(displayUrlOf(entry.url)))}`)
+  if (typeof entry.url === 'string' && entry.url !== '' && !hasProtocol(entry.url, ['http', 'https'])) problems.push(`${at}.url: expected an http or https URL, got ${redact(JSON.stringify(displayUrlOf(entry.url)))}`)
   for (const key of ['timeout', 'max_response_time'] as const) {
     const value = entry[key]
     if (typeof value === 'string' && parseDuration(value) === 0) problems.push(`${at}.${key}: expected a duration above 0, got ${JSON.stringify(value)}`)
