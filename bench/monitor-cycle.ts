@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import { Agent, request } from 'undici'
-import { displayUrlOf } from '../src/config/monitor-targets.js'
+import { redactUrl } from '../src/redact.js'
 import { runCycle } from '../src/monitor/run-cycle.js'
 import type { EnvironmentTarget } from '../src/monitor/types.js'
 
@@ -32,7 +32,7 @@ const dispatcher = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_00
 const makeTargets = (count: number): EnvironmentTarget[] => Array.from({ length: count }, (_, i) => {
   const url = `http://127.0.0.1:${port}/env-${i}`
   return {
-    name: `env-${i}`, url, displayUrl: displayUrlOf(url), healthPath: '/health', labels: [],
+    name: `env-${i}`, url, displayUrl: redactUrl(url), healthPath: '/health', labels: [],
     timeoutMs: 10_000, attempts: 3, retryDelayMs: 10_000, maxResponseTimeMs: 5000, tlsMinDays: 14, checks: []
   }
 })

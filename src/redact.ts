@@ -7,7 +7,9 @@ export type Redactor = (text: string) => string
 // Credentials inside URLs (`scheme://user:pass@host`), `Bearer <token>` and `key=`/`token=` params.
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi
 const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/g
-const SECRET_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|password|secret)=)[^&\s"']+/gi
+const SECRET_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|password|secret)=)[^&#\s"']+/gi
+// `scheme://host/` with nothing after the root slash, which URL serialisation adds to a bare origin.
+const ROOT_SLASH = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)\/(?=$|[?#])/i
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -34,18 +36,16 @@ export function createRedactor (secrets: readonly string[]): Redactor {
   }
 }
 
-/** A URL fit to show: credentials and secret query parameters removed. */
+/**
+ * A URL fit to show: credentials and secret query parameters removed, the marker left readable,
+ * and no root slash added to a bare origin.
+ */
 export function redactUrl (text: string): string {
-  try {
-    const url = new URL(text)
-    if (url.username !== '' || url.password !== '') { url.username = ''; url.password = '' }
-    for (const key of [...url.searchParams.keys()]) {
-      if (/^(key|api_key|apikey|token|access_token|password|secret)$/i.test(key)) url.searchParams.set(key, REDACTED)
-    }
-    return url.toString()
-  } catch {
-    return createRedactor([])(text)
-  }
+  if (!URL.canParse(text)) return createRedactor([])(text)
+  const url = new URL(text)
+  url.username = ''
+  url.password = ''
+  return url.toString().replace(SECRET_PARAMS, `$1${REDACTED}`).replace(ROOT_SLASH, '$1')
 }
 
 /**

@@ -16,7 +16,8 @@ t.test('credentials in URLs, bearer tokens and key parameters are scrubbed witho
 })
 
 t.test('redactUrl keeps the URL readable', async (t) => {
-  t.equal(redactUrl('https://user:pw@example.com/health?token=abc&page=2'), 'https://example.com/health?token=%5BREDACTED%5D&page=2')
+  t.equal(redactUrl('https://user:pw@example.com/health?token=abc&page=2'), 'https://example.com/health?token=[REDACTED]&page=2')
+  t.equal(redactUrl('https://ops:pw@example.com/'), 'https://example.com')
   t.equal(redactUrl('https://example.com/health'), 'https://example.com/health')
 })
 

@@ -24,12 +24,6 @@ export interface Shorthands {
 // Host name with an optional port: what Railway shows as a service's domain.
 const DOMAIN = /^(?=.{1,253}(:\d{1,5})?$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/
 
-/** `url` as the report shows it: no credentials, no secret query values, no bare trailing slash. */
-export function displayUrlOf (url: string): string {
-  const shown = redactUrl(url).replaceAll('%5BREDACTED%5D', '[REDACTED]')
-  return shown.replace(/^([a-z]+:\/\/[^/?#]+)\/(?=$|[?#])/i, '$1')
-}
-
 const ms = (text: string): number => parseDuration(text) ?? 0
 
 function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
@@ -37,7 +31,7 @@ function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
   return {
     name: entry.name,
     url: entry.url,
-    displayUrl: displayUrlOf(entry.url),
+    displayUrl: redactUrl(entry.url),
     healthPath: entry.health_path ?? ENVIRONMENT_DEFAULTS.health_path,
     // Production without labels of its own pages someone: product.md, "Incidents on GitHub".
     labels: ownLabels.length === 0 && entry.name.toLowerCase() === 'production' ? ['urgent'] : [...new Set(ownLabels)],
@@ -52,7 +46,7 @@ function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
 
 function entryProblems (entry: EnvironmentEntry, at: string, redact: Redactor): string[] {
   const problems: string[] = []
-  if (typeof entry.url === 'string' && entry.url !== '' && !hasProtocol(entry.url, ['http', 'https'])) problems.push(`${at}.url: expected an http or https URL, got ${redact(JSON.stringify(displayUrlOf(entry.url)))}`)
+  if (typeof entry.url === 'string' && entry.url !== '' && !hasProtocol(entry.url, ['http', 'https'])) problems.push(`${at}.url: expected an http or https URL, got ${redact(JSON.stringify(redactUrl(entry.url)))}`)
   for (const key of ['timeout', 'max_response_time'] as const) {
     const value = entry[key]
     if (typeof value === 'string' && parseDuration(value) === 0) problems.push(`${at}.${key}: expected a duration above 0, got ${JSON.stringify(value)}`)

@@ -1,4 +1,4 @@
-import { displayUrlOf } from '../../src/config/monitor-targets.js'
+import { redactUrl } from '../../src/redact.js'
 import type { EnvironmentTarget } from '../../src/monitor/types.js'
 
 /** A target with fast test settings; override what the test is about. */
@@ -6,7 +6,7 @@ export function testTarget (url: string, overrides: Partial<EnvironmentTarget> =
   return {
     name: 'staging',
     url,
-    displayUrl: displayUrlOf(url),
+    displayUrl: redactUrl(url),
     healthPath: '/health',
     labels: [],
     timeoutMs: 2000,
