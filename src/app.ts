@@ -25,7 +25,7 @@ function hasComponents (config: Config): boolean {
 export interface AppDeps extends Partial<Omit<VigilContext, 'config' | 'activeConnections' | 'alerts'>> {
   /** Where log lines go (after redaction); stdout by default. */
   logDestination?: LogDestination
-  /** The incident side's sink and lock (and test settings) for the environment monitor. */
+  /** Settings of the environment monitor and its incident side (tests). */
   monitor?: MonitorPluginOptions
 }
 
@@ -101,30 +101,13 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
-  if (config.monitor.environments.length > 0) await registerMonitor(app, config, deps.monitor ?? {})
+  if (config.monitor.environments.length > 0) await registerMonitor(app, deps.monitor ?? {})
 
   return app
 }
 
-/**
- * The environment monitor with the incident side (GitHub tracker, state store, cycle lock) built
- * from the configuration unless the caller supplies a sink. Loaded only when environments
- * are configured.
- */
-async function registerMonitor (app: FastifyInstance, config: Config, options: MonitorPluginOptions): Promise<void> {
+/** The environment monitor with its incident side; loaded only when environments are configured. */
+async function registerMonitor (app: FastifyInstance, options: MonitorPluginOptions): Promise<void> {
   const { default: monitor } = await import('./plugins/monitor.js')
-  if (options.sink !== undefined) {
-    await app.register(monitor, options)
-    return
-  }
-  const { createIncidentHandling } = await import('./incidents/create-incident-handling.js')
-  const incidents = await createIncidentHandling(config, {
-    redact: app.vigil.redact,
-    log: app.log.child({ module: 'incidents' }),
-    metrics: app.vigil.metrics,
-    labels: config.monitor.githubLabels,
-    repository: config.github.repository,
-    targets: config.monitor.environments
-  })
-  await app.register(monitor, { ...options, sink: incidents.sink, lock: options.lock ?? incidents.lock })
+  await app.register(monitor, options)
 }

@@ -1,59 +1,165 @@
+import { createGithubClient, type GithubClientOptions } from '../channels/github-client.js'
+import { createGithubChannel } from '../channels/github.js'
 import type { Config } from '../config/config.js'
+import type { Channel, OpenIncident } from '../delivery/types.js'
+import { createDeliveryWorker, type DeliveryTiming, type DeliveryWorker } from '../delivery/worker.js'
+import type { ComponentRegistry } from '../health/component-registry.js'
 import type { Metrics } from '../metrics/create-metrics.js'
-import type { CycleLock, CycleSink, EnvironmentTarget } from '../monitor/types.js'
+import type { CycleLeadership, EnvironmentTarget, IncidentIntake } from '../monitor/types.js'
 import type { Redactor } from '../redact.js'
-import { createMemoryLock, createPgLock } from '../state/cycle-lock.js'
+import { createLeadership, createSoleLeadership, type Leadership } from '../state/leadership.js'
 import { createMemoryStore } from '../state/memory-store.js'
 import { createPgStore } from '../state/pg-store.js'
 import type { Store } from '../state/types.js'
-import { createGithubClient, type GithubClientOptions } from './github-client.js'
-import { createGithubTracker } from './github-tracker.js'
-import { createIncidentSink } from './incident-sink.js'
-import { silentLog, type IncidentLog, type IncidentTracker } from './tracker.js'
+import { silentLog, type IncidentLog } from '../structured-log.js'
+import { createDecider, type Decider } from './decider.js'
+import type { PolicyOptions } from './policy.js'
+
+/** Lease of the leading replica: renewed every third of it; a cut-off leader is replaced after it. */
+export const DEFAULT_LEASE_TTL_MS = 30_000
+/** Component that shows whether the state database answers (only with STATE_DATABASE_URL). */
+export const STATE_COMPONENT = 'state'
 
 export interface IncidentHandlingOptions {
   readonly redact: Redactor
+  readonly metrics: Metrics
+  readonly components: ComponentRegistry
   readonly log?: IncidentLog
-  readonly metrics?: Pick<Metrics, 'incidentsOpen' | 'githubRequests'>
+  /** The monitor's interval: a leader that finishes no cycle for two of them loses the lease. */
+  readonly intervalMs: number
   /** `github.labels` from the monitor file (default `deployment-alert`). */
   readonly labels?: readonly string[]
   /** `github.repository` from the monitor file; overrides GITHUB_REPOSITORY. */
   readonly repository?: string
-  /** The monitored environments, for their own labels. */
-  readonly targets?: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels'>>
+  /** The monitored environments, for their own labels and to retire the others' incidents. */
+  readonly targets: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels'>>
   /** Transport and retry tuning of the GitHub client (tests). */
   readonly github?: Partial<Omit<GithubClientOptions, 'token' | 'apiUrl' | 'redact' | 'log' | 'metrics'>>
-}
-
-/** What the monitor plugin needs from the incident side; close both on shutdown. */
-export interface IncidentHandling {
-  readonly sink: CycleSink
-  readonly lock: CycleLock
-  /** False when GITHUB_TOKEN or the repository is missing: state is kept, nothing is filed. */
-  readonly githubConfigured: boolean
+  readonly delivery?: DeliveryTiming
+  readonly policy?: PolicyOptions
+  readonly leaseTtlMs?: number
+  /** A store of the caller's (tests); built from STATE_DATABASE_URL otherwise. */
+  readonly store?: Store
 }
 
 /**
- * Builds the sink and the cycle lock from the configuration: PostgreSQL store and advisory lock with
- * STATE_DATABASE_URL (memory otherwise); GitHub tracker when a token and a repository are set.
+ * The record channel's open incidents, each remembered by the channel unless it already holds one
+ * for that environment, so adopted issues show in the report before anything is delivered.
+ */
+function adoptingFrom<T> (channel: Channel<T>, store: Store): () => Promise<OpenIncident[]> {
+  return async () => {
+    const found = await channel.openIncidents!()
+    for (const incident of found) {
+      if (await store.getChannelMemory(channel.name, incident.environment) === undefined) {
+        await store.setChannelMemory(channel.name, incident.environment, incident.held)
+      }
+    }
+    return found
+  }
+}
+
+/** The incident side: decisions, the outbox and its workers, and leadership. */
+export interface IncidentHandling {
+  readonly intake: IncidentIntake
+  readonly leadership: CycleLeadership
+  readonly decider: Decider
+  readonly workers: readonly DeliveryWorker[]
+  readonly store: Store
+  /** False when GITHUB_TOKEN or the repository is missing: state is kept, nothing is filed. */
+  readonly githubConfigured: boolean
+  /** Starts leadership renewal and the delivery workers. */
+  start: () => void
+  /** Stops everything, then closes the store. */
+  close: () => Promise<void>
+}
+
+/**
+ * Builds the incident side from the configuration: PostgreSQL store and lease leadership with
+ * STATE_DATABASE_URL (memory and sole leadership otherwise), the decider, and one delivery worker
+ * per channel — GitHub when a token and a repository are set.
  */
 export async function createIncidentHandling (config: Config, options: IncidentHandlingOptions): Promise<IncidentHandling> {
+  const { redact, metrics, components } = options
   const log = options.log ?? silentLog
+  const url = config.stateDatabaseUrl
+  const store: Store = options.store ?? (url === undefined ? createMemoryStore() : await createPgStore({ connectionString: url }))
+  const shared = options.store !== undefined || url !== undefined
+
+  let leadership: Leadership | undefined
+  if (shared) {
+    components.register({ name: STATE_COMPONENT, required: false })
+    leadership = createLeadership({
+      store,
+      ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      staleAfterMs: 2 * options.intervalMs,
+      onStoreResult: ({ ok, latencyMs, error }) => {
+        components.record(STATE_COMPONENT, ok
+          ? { status: 'healthy', latencyMs }
+          : { status: 'unhealthy', latencyMs, error: `state database: ${redact(error instanceof Error ? error.message : String(error))}` })
+      },
+      onRoleChange: (role) => { log.info({ module: 'incidents', role }, `this replica is now ${role === 'unknown' ? 'without a known leader' : `the ${role}`}`) }
+    })
+  }
+  const lead: CycleLeadership = leadership ?? createSoleLeadership()
+
   const repository = options.repository ?? config.github.repository
   const token = config.github.token
-  let tracker: IncidentTracker | undefined
+  const workers: DeliveryWorker[] = []
+  const linkListeners: Array<() => void> = []
+  let github: ReturnType<typeof createGithubChannel> | undefined
   if (token !== undefined && repository !== undefined) {
-    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact: options.redact, log, metrics: options.metrics })
-    tracker = createGithubTracker({ octokit, repository, labels: options.labels, retries: options.github?.retries, retryDelayUnitMs: options.github?.retryDelayUnitMs })
+    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics })
+    const labelsOf = new Map(options.targets.map((t) => [t.name, t.labels]))
+    github = createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact })
+    workers.push(createDeliveryWorker({
+      channel: github, store, leadership: lead, log, redact, metrics, components, timing: options.delivery,
+      onLinks: () => { for (const listener of linkListeners) listener() }
+    }))
   } else {
-    log.warn({ module: 'incidents' }, 'GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY): incidents are tracked but no issues are filed')
+    log.warn({ module: 'incidents' }, 'GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY): incidents are decided and shown but not filed')
   }
 
-  const url = config.stateDatabaseUrl
-  const store: Store = url === undefined ? createMemoryStore() : await createPgStore({ connectionString: url })
-  const lock = url === undefined ? createMemoryLock() : createPgLock({ connectionString: url })
-  const sink = createIncidentSink({
-    store, tracker, redact: options.redact, log, labels: options.labels, targets: options.targets, metrics: options.metrics
+  const decider = createDecider({
+    store,
+    leadership: lead,
+    channels: workers.length === 0 ? [] : ['github'],
+    environments: options.targets.map((t) => t.name),
+    ...(github?.openIncidents === undefined ? {} : { openIncidents: adoptingFrom(github, store) }),
+    policy: options.policy,
+    log,
+    redact,
+    onCommitted: (dropped) => {
+      for (const { channel, kind } of dropped) metrics.incidentDeliveries.inc({ channel, kind, result: 'dropped' })
+      for (const worker of workers) worker.wake()
+    },
+    onStoreResult: ({ ok, error }) => {
+      if (!shared) return
+      components.record(STATE_COMPONENT, ok ? { status: 'healthy', latencyMs: 0 } : { status: 'unhealthy', latencyMs: 0, error: `state database: ${redact(error instanceof Error ? error.message : String(error))}` })
+    }
   })
-  return { sink, lock, githubConfigured: tracker !== undefined }
+
+  const githubWorker = workers[0]
+  return {
+    intake: {
+      submit: (results, at) => { decider.submit(results, at) },
+      links: () => githubWorker?.links() ?? {},
+      onLinksChanged: (listener) => { linkListeners.push(listener) },
+      close: async () => { await decider.close() }
+    },
+    leadership: lead,
+    decider,
+    workers,
+    store,
+    githubConfigured: github !== undefined,
+    start () {
+      leadership?.start()
+      for (const worker of workers) worker.start()
+    },
+    async close () {
+      await decider.close()
+      for (const worker of workers) await worker.close()
+      await lead.close()
+      await store.close()
+    }
+  }
 }

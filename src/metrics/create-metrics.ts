@@ -85,6 +85,24 @@ export function createMetrics (registry: Registry = new Registry()) {
       help: 'Requests to the GitHub API by operation and result (success, failure)',
       labelNames: ['operation', 'result'] as const,
       registers
+    }),
+    incidentActionsPending: new Gauge({
+      name: 'vigil_incident_actions_pending',
+      help: 'Decided incident events not yet delivered, by channel',
+      labelNames: ['channel'] as const,
+      registers
+    }),
+    incidentOldestPendingAge: new Gauge({
+      name: 'vigil_incident_oldest_pending_age_seconds',
+      help: 'Age of the oldest incident event not yet delivered, by channel (0 when none)',
+      labelNames: ['channel'] as const,
+      registers
+    }),
+    incidentDeliveries: new Counter({
+      name: 'vigil_incident_deliveries_total',
+      help: 'Incident event delivery tries by channel, event kind and result (delivered, failed, retry, rate_limited, dropped)',
+      labelNames: ['channel', 'kind', 'result'] as const,
+      registers
     })
   }
 }

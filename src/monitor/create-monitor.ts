@@ -1,11 +1,10 @@
-import type { ComponentRegistry } from '../health/component-registry.js'
+import type { ComponentRegistry, ProbeResult } from '../health/component-registry.js'
 import type { EnvironmentBoard } from '../health/environment-board.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
-import { createLocalLock, createNoopSink } from './defaults.js'
 import { environmentSummary } from './environment-summary.js'
 import { runCycle, type CycleOptions } from './run-cycle.js'
-import type { CheckResult, CycleLock, CycleSink, EnvironmentTarget, IncidentLink } from './types.js'
+import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
 
 /** The logging the monitor needs; a pino logger fits. */
 export interface MonitorLog {
@@ -22,42 +21,46 @@ export interface MonitorOptions {
   readonly components: ComponentRegistry
   readonly redact: Redactor
   readonly log: MonitorLog
-  readonly sink?: CycleSink | undefined
-  readonly lock?: CycleLock | undefined
+  /** Where results go for incident decisions; none: results are only shown. */
+  readonly incidents?: IncidentIntake | undefined
+  /** Which replica checks; alone (always this one) by default. */
+  readonly leadership?: CycleLeadership | undefined
   /** Passed to every check: dispatcher, concurrency, a replacement check. */
   readonly cycle?: Omit<CycleOptions, 'signal'> | undefined
   readonly now?: () => Date
 }
 
-/** How one cycle ended; `skipped` when another replica holds the cycle lock. */
+/** How one cycle ended; `skipped` when another replica leads. */
 export type CycleOutcome = 'success' | 'failure' | 'skipped' | 'aborted'
 
 export interface Monitor {
   /** Runs one cycle; never throws. */
   runOnce: () => Promise<CycleOutcome>
-  /** Marks the `monitor` component degraded when the last run is older than two intervals. */
+  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
   checkStaleness: () => void
-  /** Aborts a running cycle, waits for it, then closes the sink and the lock. */
+  /** Aborts a running cycle and waits for it. */
   close: () => Promise<void>
 }
 
 /** Component name under which the monitor reports its own health. */
 export const MONITOR_COMPONENT = 'monitor'
 
+const ALONE: CycleLeadership = { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, close: async () => {} }
+
 /**
- * The monitor's cycle, free of Fastify: lock → check every environment → board and metrics →
- * sink → incident links. The plugin only schedules it.
+ * Detection, free of Fastify and of everything downstream: check every environment → board and
+ * metrics → hand the results to the incident side, which never makes the cycle wait. The leader
+ * checks; a follower skips; when leadership is unknown (state database unreachable) every replica
+ * checks and reports, and incident decisions wait.
  */
 export function createMonitor (options: MonitorOptions): Monitor {
   const { targets, intervalMs, metrics, environments, components, redact, log } = options
-  const sink = options.sink ?? createNoopSink()
-  const lock = options.lock ?? createLocalLock()
+  const leadership = options.leadership ?? ALONE
   const now = options.now ?? (() => new Date())
   const controller = new AbortController()
   const startedAt = now()
   let lastRunAt: Date | undefined
   let lastOutcome: CycleOutcome | undefined
-  let incidents: Readonly<Record<string, IncidentLink>> = {}
   let latest: readonly CheckResult[] = []
   let running: Promise<CycleOutcome> | undefined
 
@@ -66,15 +69,20 @@ export function createMonitor (options: MonitorOptions): Monitor {
     environments: targets.length,
     interval_seconds: intervalMs / 1000,
     last_run_at: lastRunAt?.toISOString() ?? null,
-    last_result: lastOutcome ?? null
+    last_result: lastOutcome ?? null,
+    role: leadership.role(),
+    leader: leadership.leader().holder,
+    leader_last_cycle_at: leadership.leader().lastCycleAt
   })
   // Healthy from the start: staleness is measured from start-up until the first run finishes.
   components.record(MONITOR_COMPONENT, { status: 'healthy', latencyMs: 0, details: details() }, startedAt)
 
   const show = (): void => {
-    for (const result of latest) environments.set(result.environment, environmentSummary(result, incidents[result.environment]))
-    for (const target of targets) metrics.incidentsOpen.set({ environment: target.name }, incidents[target.name] === undefined ? 0 : 1)
+    const links = options.incidents?.links() ?? {}
+    for (const result of latest) environments.set(result.environment, environmentSummary(result, links[result.environment]))
+    for (const target of targets) metrics.incidentsOpen.set({ environment: target.name }, links[target.name] === undefined ? 0 : 1)
   }
+  options.incidents?.onLinksChanged(show)
 
   const record = (results: readonly CheckResult[]): void => {
     latest = results
@@ -89,14 +97,23 @@ export function createMonitor (options: MonitorOptions): Monitor {
     show()
   }
 
-  const cycle = async (): Promise<void> => {
-    const at = now()
-    const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
-    if (controller.signal.aborted) return
-    // Shown before the sink runs, so a slow GitHub never delays the report.
-    record(results)
-    incidents = await sink.handle(results, at)
-    show()
+  // No cycle finished by any replica for two intervals: the leader is stuck or gone.
+  const staleness = (): string | undefined => {
+    const reference = leadership.role() === 'follower'
+      ? Date.parse(leadership.leader().lastCycleAt ?? startedAt.toISOString())
+      : (lastRunAt ?? startedAt).getTime()
+    const ageMs = now().getTime() - reference
+    return ageMs <= 2 * intervalMs ? undefined : `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`
+  }
+
+  const health = (outcome: CycleOutcome, latencyMs: number, error?: string): ProbeResult => {
+    if (outcome === 'failure') return { status: 'degraded', latencyMs, error: `last cycle failed: ${error ?? 'unknown error'}`, details: details() }
+    const stale = staleness()
+    if (stale !== undefined) return { status: 'degraded', latencyMs, error: stale, details: details() }
+    if (leadership.role() === 'unknown') {
+      return { status: 'degraded', latencyMs, error: 'the state database cannot say which replica leads: this replica checks on its own and incident decisions wait', details: details() }
+    }
+    return { status: 'healthy', latencyMs, details: details() }
   }
 
   const runOnce = async (): Promise<CycleOutcome> => {
@@ -104,8 +121,16 @@ export function createMonitor (options: MonitorOptions): Monitor {
     let outcome: CycleOutcome
     let error: string | undefined
     try {
-      const locked = await lock.runExclusive(cycle)
-      outcome = controller.signal.aborted ? 'aborted' : locked.ran ? 'success' : 'skipped'
+      if (leadership.role() === 'follower') {
+        outcome = 'skipped'
+      } else {
+        const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
+        if (controller.signal.aborted) return 'aborted'
+        record(results)
+        options.incidents?.submit(results, started)
+        leadership.cycleFinished()
+        outcome = 'success'
+      }
     } catch (err) {
       outcome = controller.signal.aborted ? 'aborted' : 'failure'
       error = redact(err instanceof Error ? err.message : String(err))
@@ -116,11 +141,9 @@ export function createMonitor (options: MonitorOptions): Monitor {
     lastRunAt = finished
     lastOutcome = outcome
     metrics.monitorRuns.inc({ result: outcome })
-    metrics.monitorLastRun.set(finished.getTime() / 1000)
+    if (outcome !== 'skipped') metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
-    components.record(MONITOR_COMPONENT, outcome === 'failure'
-      ? { status: 'degraded', latencyMs, error: `last cycle failed: ${error ?? 'unknown error'}`, details: details() }
-      : { status: 'healthy', latencyMs, details: details() }, finished)
+    components.record(MONITOR_COMPONENT, health(outcome, latencyMs, error), finished)
     log.info({ result: outcome, environments: targets.length, duration_ms: latencyMs }, 'monitor cycle finished')
     return outcome
   }
@@ -132,22 +155,12 @@ export function createMonitor (options: MonitorOptions): Monitor {
       return await running
     },
     checkStaleness () {
-      const reference = lastRunAt ?? startedAt
-      const ageMs = now().getTime() - reference.getTime()
-      if (ageMs <= 2 * intervalMs) return
-      components.record(MONITOR_COMPONENT, {
-        status: 'degraded',
-        latencyMs: 0,
-        error: `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`,
-        details: details()
-      })
+      const stale = staleness()
+      if (stale !== undefined) components.record(MONITOR_COMPONENT, { status: 'degraded', latencyMs: 0, error: stale, details: details() })
     },
     async close () {
       controller.abort()
       await running
-      for (const closed of await Promise.allSettled([sink.close(), lock.close()])) {
-        if (closed.status === 'rejected') log.error({ err: closed.reason }, 'closing the monitor sink or lock failed')
-      }
     }
   }
 }

@@ -65,17 +65,28 @@ export interface IncidentLink {
 }
 
 /**
- * Receives every cycle's results (the incident side implements it) and answers with the incidents
- * open afterwards, keyed by environment name.
+ * The incident side as detection sees it: results are handed over and never waited on (decisions
+ * and deliveries happen in the background), links to open incidents are read back at once.
  */
-export interface CycleSink {
-  handle: (results: readonly CheckResult[], at: Date) => Promise<Readonly<Record<string, IncidentLink>>>
+export interface IncidentIntake {
+  /** Takes a cycle's results; returns at once and never throws. */
+  submit: (results: readonly CheckResult[], at: Date) => void
+  /** Open incident links, keyed by environment name, as last known. */
+  links: () => Readonly<Record<string, IncidentLink>>
+  /** Calls `listener` whenever the links may have changed (after deliveries). */
+  onLinksChanged: (listener: () => void) => void
   close: () => Promise<void>
 }
 
-/** Makes sure only one replica runs a given cycle (in memory: always this one). */
-export interface CycleLock {
-  /** Runs `fn` when this replica wins the cycle; `ran: false` when another replica holds it. */
-  runExclusive: <T>(fn: () => Promise<T>) => Promise<{ ran: true, value: T } | { ran: false }>
+/** Who runs the cycles: `unknown` when the state database cannot say (then every replica checks). */
+export type LeadershipRole = 'leader' | 'follower' | 'unknown'
+
+/** Leadership among replicas as detection sees it; answers from memory, never waits. */
+export interface CycleLeadership {
+  role: () => LeadershipRole
+  /** The replica that leads and when it last finished a cycle, as last seen. */
+  leader: () => { readonly holder: string | null, readonly lastCycleAt: string | null }
+  /** Tells the other replicas that this one finished a cycle (in the background). */
+  cycleFinished: () => void
   close: () => Promise<void>
 }

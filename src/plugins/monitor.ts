@@ -2,36 +2,52 @@ import fastifySchedule from '@fastify/schedule'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
+import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
 import { createMonitor, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { EnvironmentTarget } from '../monitor/types.js'
 
-/** What the lead (or a test) may pass; everything defaults from `app.vigil`. */
-export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'sink' | 'lock' | 'cycle' | 'now'>> {
+/** What the lead (or a test) may pass; everything defaults from `app.vigil` and the configuration. */
+export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'cycle' | 'now'>> {
   /** Environments to check; `config.monitor.environments` by default. */
   readonly targets?: readonly EnvironmentTarget[]
   /** Time between cycles; `config.monitor.intervalMs` by default. */
   readonly intervalMs?: number
+  /** Tuning of the incident side (tests: quick retries, a short lease). */
+  readonly incidents?: Partial<Omit<IncidentHandlingOptions, 'redact' | 'metrics' | 'components' | 'intervalMs' | 'targets'>>
 }
 
 /**
  * Schedules the environment monitor: one cycle at start-up, then one every interval, never two at
- * once; stopped on close after the running cycle is aborted. The sink and the lock passed in are
- * closed with the app, after the last cycle.
+ * once. The incident side (decisions, outbox, delivery, leadership) runs beside it and is closed
+ * after the monitor, when the app closes.
  */
 async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOptions): Promise<void> {
   const { config, metrics, environments, components, redact } = app.vigil
   const intervalMs = options.intervalMs ?? config.monitor.intervalMs
+  const targets = options.targets ?? config.monitor.environments
   const log = app.log.child({ module: 'monitor' })
+  const { createIncidentHandling } = await import('../incidents/create-incident-handling.js')
+  const incidents = await createIncidentHandling(config, {
+    labels: config.monitor.githubLabels,
+    repository: config.github.repository,
+    log: app.log.child({ module: 'incidents' }),
+    ...options.incidents,
+    redact,
+    metrics,
+    components,
+    intervalMs,
+    targets
+  })
   const monitor = createMonitor({
-    targets: options.targets ?? config.monitor.environments,
+    targets,
     intervalMs,
     metrics,
     environments,
     components,
     redact,
     log,
-    sink: options.sink,
-    lock: options.lock,
+    incidents: incidents.intake,
+    leadership: incidents.leadership,
     cycle: options.cycle,
     ...(options.now === undefined ? {} : { now: options.now })
   })
@@ -52,6 +68,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
 
   // Cycles start once the app is ready, so the first one never races plugin registration.
   app.addHook('onReady', async () => {
+    incidents.start()
     app.scheduler.addSimpleIntervalJob(cycleJob)
     app.scheduler.addSimpleIntervalJob(watchdogJob)
   })
@@ -59,6 +76,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     cycleJob.stop()
     watchdogJob.stop()
     await monitor.close()
+    await incidents.close()
   })
 }
 

@@ -1,9 +1,12 @@
 import type { Pool } from 'pg'
+import { inTransaction } from './pg-pool.js'
 
 // Arbitrary constant: serialises schema creation when several replicas start at once.
 const SCHEMA_LOCK_KEY = 7_351_001
 
 const STATEMENTS = [
+  // issue_* and pending are no longer written (the outbox and channel memory replaced them); kept
+  // so that a database from an earlier version still loads.
   `CREATE TABLE IF NOT EXISTS vigil_environment_state (
     environment      text PRIMARY KEY,
     status           text NOT NULL,
@@ -16,21 +19,42 @@ const STATEMENTS = [
     issue_opened_at  timestamptz,
     pending          jsonb NOT NULL DEFAULT '[]',
     updated_at       timestamptz NOT NULL DEFAULT now()
+  )`,
+  'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS last_changed_at timestamptz',
+  `CREATE TABLE IF NOT EXISTS vigil_outbox (
+    id          text PRIMARY KEY,
+    seq         bigserial UNIQUE,
+    channel     text NOT NULL,
+    environment text NOT NULL,
+    event       jsonb NOT NULL,
+    created_at  timestamptz NOT NULL,
+    attempts    integer NOT NULL DEFAULT 0,
+    not_before  timestamptz NOT NULL,
+    state       text NOT NULL DEFAULT 'pending',
+    last_error  text,
+    finished_at timestamptz
+  )`,
+  'CREATE INDEX IF NOT EXISTS vigil_outbox_pending ON vigil_outbox (channel, environment, seq) WHERE state = \'pending\'',
+  'CREATE INDEX IF NOT EXISTS vigil_outbox_finished ON vigil_outbox (channel, finished_at) WHERE state <> \'pending\'',
+  `CREATE TABLE IF NOT EXISTS vigil_channel_memory (
+    channel     text NOT NULL,
+    environment text NOT NULL,
+    value       jsonb NOT NULL,
+    PRIMARY KEY (channel, environment)
+  )`,
+  'CREATE TABLE IF NOT EXISTS vigil_channel_hold (channel text PRIMARY KEY, until timestamptz NOT NULL)',
+  `CREATE TABLE IF NOT EXISTS vigil_lease (
+    name          text PRIMARY KEY,
+    holder        text NOT NULL,
+    expires_at    timestamptz NOT NULL,
+    last_cycle_at timestamptz NOT NULL
   )`
 ]
 
-/** Creates Vigil's tables if they are missing; safe to run from every replica at every start. */
+/** Creates or upgrades Vigil's tables; safe to run from every replica at every start. */
 export async function ensureSchema (pool: Pool): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY])
     for (const statement of STATEMENTS) await client.query(statement)
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }

@@ -1,25 +1,7 @@
+import type { NewOutboxEntry, OutboxEntry } from '../delivery/types.js'
 import type { Status } from '../health/status.js'
 
-/** An incident issue on GitHub, as Vigil remembers it. */
-export interface IssueRef {
-  readonly number: number
-  /** The issue's page (html_url), shown in the report. */
-  readonly url: string
-  /** ISO time the issue was opened. */
-  readonly openedAt: string
-}
-
-/**
- * A GitHub write Vigil has decided on but not yet seen succeed. Persisted before the call and removed
- * after it, so a refused action is retried next cycle rather than dropped. Comments and closes act on
- * the environment's current issue at the time they run: the queue runs strictly in order.
- */
-export type PendingAction =
-  | { readonly id: string, readonly kind: 'open', readonly title: string, readonly body: string, readonly labels: readonly string[], readonly attempts: number }
-  | { readonly id: string, readonly kind: 'comment', readonly body: string, readonly attempts: number }
-  | { readonly id: string, readonly kind: 'close', readonly attempts: number }
-
-/** Everything Vigil keeps about one environment between cycles. Times are ISO strings. */
+/** Everything the incident policy keeps about one environment between cycles. Times are ISO strings. */
 export interface EnvironmentState {
   readonly environment: string
   readonly status: Status
@@ -27,18 +9,68 @@ export interface EnvironmentState {
   readonly since: string
   /** Start of the current incident; null when there is none. */
   readonly outageSince: string | null
-  /** What failed when the issue was last opened or commented on. */
+  /** What failed when people were last told (opened or a change comment). */
   readonly lastFailures: readonly string[]
-  /** When the issue was last opened or commented on (drives the daily reminder). */
+  /** When people were last told anything (drives the daily reminder). */
   readonly lastNotifiedAt: string | null
-  readonly issue: IssueRef | null
-  readonly pending: readonly PendingAction[]
+  /** When people were last told that what fails changed (drives the change-comment spacing). */
+  readonly lastChangedAt: string | null
 }
 
-/** Durable per-environment state: in memory, or PostgreSQL shared by replicas. */
+/** One channel's delivery figures, for the report and the metrics. */
+export interface OutboxStats {
+  readonly pending: number
+  /** Creation time (ISO) of the oldest pending entry; null when none is pending. */
+  readonly oldestPendingAt: string | null
+  /** The latest entries that failed for good, newest first (at most 10). */
+  readonly recentFailures: readonly OutboxEntry[]
+  /** The latest entry delivered, if any. */
+  readonly lastDelivered: OutboxEntry | null
+}
+
+/** A write of one outbox entry after a try. */
+export type EntryUpdate = Pick<OutboxEntry, 'id'> & Partial<Pick<OutboxEntry, 'attempts' | 'notBefore' | 'state' | 'lastError' | 'finishedAt'>>
+
+/** What a lease holder learns about the lease each time it renews or tries to take it. */
+export interface LeaseView {
+  /** Whether `holder` holds it now. */
+  readonly held: boolean
+  readonly holder: string | null
+  /** When the current holder last finished a monitor cycle (ISO), if known. */
+  readonly lastCycleAt: string | null
+}
+
+/**
+ * Durable state: the policy's per-environment state, the outbox of decided incident events, each
+ * channel's memory and hold, and the leader lease. In memory (one replica) or PostgreSQL (shared by
+ * replicas). Every method may reject when the store is unreachable; none ever waits unbounded.
+ */
 export interface Store {
-  get: (environment: string) => Promise<EnvironmentState | undefined>
-  put: (state: EnvironmentState) => Promise<void>
-  list: () => Promise<EnvironmentState[]>
+  /** Every environment's policy state. */
+  loadStates: () => Promise<Map<string, EnvironmentState>>
+  /**
+   * Atomically writes policy states and appends outbox entries, applying the coalescing rules
+   * (delivery/coalesce.ts) per channel and environment. Returns the entries it dropped.
+   */
+  commit: (states: readonly EnvironmentState[], entries: readonly NewOutboxEntry[], droppedAt: string) => Promise<OutboxEntry[]>
+  /** The first pending entry of each environment of `channel` whose `notBefore` has passed, oldest first. */
+  dueEntries: (channel: string, now: Date) => Promise<OutboxEntry[]>
+  updateEntry: (update: EntryUpdate) => Promise<void>
+  outboxStats: (channel: string) => Promise<OutboxStats>
+  /** A channel's memory for an environment (JSON). */
+  getChannelMemory: (channel: string, environment: string) => Promise<unknown>
+  setChannelMemory: (channel: string, environment: string, value: unknown) => Promise<void>
+  listChannelMemory: (channel: string) => Promise<Map<string, unknown>>
+  /** No write to `channel` before the returned time (ISO), if one is set. */
+  getHold: (channel: string) => Promise<string | null>
+  setHold: (channel: string, until: string) => Promise<void>
+  /**
+   * Takes or renews the lease `name` for `holder` for `ttlMs`. Taken when free, expired, already
+   * this holder's, or when its holder has finished no cycle for `staleAfterMs`.
+   */
+  acquireLease: (name: string, holder: string, ttlMs: number, staleAfterMs: number) => Promise<LeaseView>
+  /** Records that `holder` finished a cycle now (only while it holds the lease). */
+  recordCycle: (name: string, holder: string) => Promise<void>
+  releaseLease: (name: string, holder: string) => Promise<void>
   close: () => Promise<void>
 }

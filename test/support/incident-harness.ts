@@ -1,9 +1,11 @@
 import { Registry } from 'prom-client'
 import type { Config } from '../../src/config/config.js'
-import { createIncidentHandling, type IncidentHandling } from '../../src/incidents/create-incident-handling.js'
-import type { IncidentLog } from '../../src/incidents/tracker.js'
+import { createComponentRegistry, type ComponentRegistry } from '../../src/health/component-registry.js'
+import { createIncidentHandling, type IncidentHandling, type IncidentHandlingOptions } from '../../src/incidents/create-incident-handling.js'
 import { createMetrics, type Metrics } from '../../src/metrics/create-metrics.js'
+import type { CheckResult } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
+import type { IncidentLog } from '../../src/structured-log.js'
 import { testConfig } from './config.js'
 import type { GithubStandIn } from './github-stand-in.js'
 
@@ -24,21 +26,52 @@ export function standInConfig (standIn: GithubStandIn, env: Record<string, strin
 
 export interface Replica extends IncidentHandling {
   readonly metrics: Metrics
+  readonly components: ComponentRegistry
   readonly log: ReturnType<typeof recordingLog>
+  /** Hands a cycle's results over as the monitor does, then waits until decided and delivered (as far as due). */
+  cycle: (results: readonly CheckResult[], at: Date) => Promise<void>
+  /** Decides what waits and runs every worker once. */
+  settle: () => Promise<void>
+  /** Open incident links as the report shows them. */
+  links: () => Readonly<Record<string, { issue_url: string, opened_at: string }>>
 }
 
-/** One Vigil process's incident side, as the lead wires it, with retries made quick. */
-export async function startReplica (config: Config, targets: Array<{ name: string, labels: string[] }> = []): Promise<Replica> {
+/** Quick delivery timing for tests: retries at once unless a test says otherwise. */
+export const QUICK_DELIVERY = { pollMs: 20, backoffBaseMs: 1, backoffMaxMs: 10, lostAnswerDelayMs: 0, staleAfterMs: 60_000 }
+
+/** One Vigil process's incident side, as the monitor plugin wires it, with retries made quick. */
+export async function startReplica (config: Config, targets: Array<{ name: string, labels: string[] }> = [], options: Partial<IncidentHandlingOptions> = {}): Promise<Replica> {
   const metrics = createMetrics(new Registry())
+  const components = createComponentRegistry()
   const log = recordingLog()
   const handling = await createIncidentHandling(config, {
     redact: createRedactor(config.secrets),
     log,
     metrics,
+    components,
+    intervalMs: 60_000,
     targets,
-    github: { retryDelayUnitMs: 1, writeSpacingMs: 0, requestTimeoutMs: 500, retries: 2 }
+    github: { retryDelayUnitMs: 1, writeSpacingMs: 0, requestTimeoutMs: 500, retries: 1 },
+    delivery: QUICK_DELIVERY,
+    ...options
   })
-  return { ...handling, metrics, log }
+  handling.start()
+  const settle = async (): Promise<void> => {
+    await handling.decider.drain()
+    for (const worker of handling.workers) await worker.tick()
+  }
+  return {
+    ...handling,
+    metrics,
+    components,
+    log,
+    settle,
+    links: () => handling.intake.links(),
+    async cycle (results, at) {
+      handling.intake.submit(results, at)
+      await settle()
+    }
+  }
 }
 
 /** Issues on the stand-in, reduced to what the scenarios compare. */

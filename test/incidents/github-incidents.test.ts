@@ -2,20 +2,25 @@ import t from 'tap'
 import { checkResult, minutesAfter } from '../support/check-results.js'
 import { startGithubStandIn } from '../support/github-stand-in.js'
 import { startReplica, standInConfig, summary } from '../support/incident-harness.js'
+import { waitFor } from '../support/wait-for.js'
 
 const T0 = new Date('2026-11-26T10:00:00Z')
 const MARKER = '<!-- vigil:environment=production -->'
 
-async function setup (t: { teardown: (fn: () => Promise<void>) => void }) {
+const TARGETS = [{ name: 'production', labels: [] }, { name: 'staging', labels: ['staging-alerts'] }]
+
+// Change comments unspaced, so that each cycle's change shows; the spacing has its own test.
+async function setup (t: { teardown: (fn: () => Promise<void>) => void }, changeSpacingMs = 0) {
   const standIn = await startGithubStandIn()
-  const replica = await startReplica(standInConfig(standIn), [{ name: 'production', labels: [] }, { name: 'staging', labels: ['staging-alerts'] }])
-  t.teardown(async () => { await replica.sink.close(); await replica.lock.close(); await standIn.close() })
+  const replica = await startReplica(standInConfig(standIn), TARGETS, { policy: { changeSpacingMs } })
+  t.teardown(async () => { await replica.close(); await standIn.close() })
   return { standIn, replica }
 }
 
 t.test('an unhealthy environment gets exactly one issue with the right title, labels and marker', async (t) => {
   const { standIn, replica } = await setup(t)
-  const links = await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0 }), checkResult('staging', 'healthy', { at: T0 })], T0)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0 }), checkResult('staging', 'healthy', { at: T0 })], T0)
+  const links = replica.links()
   t.same(summary(standIn), [{ number: 1, title: 'Production Deployment Health Check Failed', state: 'open', labels: ['deployment-alert', 'urgent'], comments: 0 }])
   const body = standIn.issues[0]!.body
   t.ok(body.startsWith(MARKER))
@@ -31,7 +36,7 @@ t.test('an environment unhealthy for five cycles still has one issue and no comm
   const { standIn, replica } = await setup(t)
   for (let cycle = 0; cycle < 5; cycle++) {
     const at = minutesAfter(T0, 15 * cycle)
-    await replica.sink.handle([checkResult('production', 'unhealthy', { at })], at)
+    await replica.cycle([checkResult('production', 'unhealthy', { at })], at)
   }
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['open', 0]])
   t.same(standIn.violations, [])
@@ -39,49 +44,50 @@ t.test('an environment unhealthy for five cycles still has one issue and no comm
 
 t.test('a change in what fails adds one comment; a day without change adds a reminder', async (t) => {
   const { standIn, replica } = await setup(t)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0 })], T0)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0 })], T0)
   const changed = { failures: ['HTTP 503 from /health'], httpStatus: 503 }
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15), ...changed })], minutesAfter(T0, 15))
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 30), ...changed })], minutesAfter(T0, 30))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15), ...changed })], minutesAfter(T0, 15))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 30), ...changed })], minutesAfter(T0, 30))
   t.equal(standIn.issues.length, 1)
   t.equal(standIn.issues[0]!.comments.length, 1)
   t.match(standIn.issues[0]!.comments[0]!.body, /What fails has changed[\s\S]*HTTP 503 from \/health[\s\S]*Before[\s\S]*HTTP 502 from \/health/)
   const nextDay = minutesAfter(T0, 15 + 24 * 60)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: nextDay, ...changed })], nextDay)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: nextDay, ...changed })], nextDay)
   t.equal(standIn.issues[0]!.comments.length, 2)
   t.match(standIn.issues[0]!.comments[1]!.body, /Still unhealthy/)
 })
 
 t.test('recovery comments with the time and outage length, closes, and a new outage opens a new issue', async (t) => {
   const { standIn, replica } = await setup(t)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0 })], T0)
-  const links = await replica.sink.handle([checkResult('production', 'degraded', { at: minutesAfter(T0, 90) })], minutesAfter(T0, 90))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0 })], T0)
+  await replica.cycle([checkResult('production', 'degraded', { at: minutesAfter(T0, 90) })], minutesAfter(T0, 90))
+  const links = replica.links()
   t.same(links, {})
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['closed', 1]])
   t.match(standIn.issues[0]!.comments[0]!.body, /Recovered[\s\S]*2026-11-26 11:30:00 UTC[\s\S]*Outage length:\*\* 1h 30m/)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 120) })], minutesAfter(T0, 120))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 120) })], minutesAfter(T0, 120))
   t.same(summary(standIn).map((i) => [i.number, i.state, i.comments]), [[1, 'closed', 1], [2, 'open', 0]])
-  const gauge = await replica.metrics.incidentsOpen.get()
-  t.same(gauge.values.map((v) => [v.labels.environment, v.value]), [['production', 1]])
+  t.same(Object.keys(replica.links()), ['production'])
   t.same(standIn.violations, [])
 })
 
 t.test('a degraded environment never opens an issue', async (t) => {
   const { standIn, replica } = await setup(t)
-  await replica.sink.handle([checkResult('staging', 'degraded', { at: T0 })], T0)
+  await replica.cycle([checkResult('staging', 'degraded', { at: T0 })], T0)
   t.same(standIn.issues, [])
 })
 
 t.test('a restart in the middle of an incident adopts the open issue instead of filing another', async (t) => {
   const { standIn, replica } = await setup(t)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0 })], T0)
-  const restarted = await startReplica(standInConfig(standIn))
-  t.teardown(() => restarted.sink.close())
-  const links = await restarted.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15) })], minutesAfter(T0, 15))
-  await restarted.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 30) })], minutesAfter(T0, 30))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0 })], T0)
+  const restarted = await startReplica(standInConfig(standIn), TARGETS)
+  t.teardown(() => restarted.close())
+  await restarted.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15) })], minutesAfter(T0, 15))
+  const links = restarted.links()
+  await restarted.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 30) })], minutesAfter(T0, 30))
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['open', 0]])
   t.equal(links.production?.issue_url, 'https://github.example/acme/platform/issues/1')
-  await restarted.sink.handle([checkResult('production', 'healthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
+  await restarted.cycle([checkResult('production', 'healthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['closed', 1]])
 })
 
@@ -90,25 +96,25 @@ t.test('GitHub failing for three cycles during an outage gives exactly one issue
   standIn.failAll('server-error')
   for (let cycle = 0; cycle < 3; cycle++) {
     const at = minutesAfter(T0, 15 * cycle)
-    t.same(await replica.sink.handle([checkResult('production', 'unhealthy', { at })], at), {})
+    await replica.cycle([checkResult('production', 'unhealthy', { at })], at); t.same(replica.links(), {})
   }
   t.same(standIn.issues, [])
   standIn.failAll(null)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 60) })], minutesAfter(T0, 60))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 60) })], minutesAfter(T0, 60))
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['open', 0]])
   t.same(standIn.violations, [])
 })
 
 t.test('a recovery GitHub refused is retried next cycle: one comment, then closed', async (t) => {
   const { standIn, replica } = await setup(t)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0 })], T0)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0 })], T0)
   standIn.failAll('secondary-rate-limit')
-  await replica.sink.handle([checkResult('production', 'healthy', { at: minutesAfter(T0, 15) })], minutesAfter(T0, 15))
+  await replica.cycle([checkResult('production', 'healthy', { at: minutesAfter(T0, 15) })], minutesAfter(T0, 15))
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['open', 0]])
   standIn.failAll(null)
-  await replica.sink.handle([checkResult('production', 'healthy', { at: minutesAfter(T0, 30) })], minutesAfter(T0, 30))
-  await replica.sink.handle([checkResult('production', 'healthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
+  // GitHub asked for a second (retry-after: 1): the worker holds every write until then.
+  await waitFor('the held recovery to be delivered', () => standIn.issues[0]!.state === 'closed').catch((e) => { console.error(replica.log.lines.join('\n')); throw e })
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['closed', 1]])
   t.match(standIn.issues[0]!.comments[0]!.body, /2026-11-26 10:15:00 UTC/)
 })
@@ -117,7 +123,7 @@ t.test('healthy at start-up with a stale open issue: closed with a comment', asy
   const { standIn, replica } = await setup(t)
   standIn.seedIssue({ title: 'Production Deployment Health Check Failed', body: `${MARKER}\nold`, labels: ['deployment-alert'], createdAt: '2026-11-26T08:00:00Z' })
   standIn.seedIssue({ title: 'Unrelated', body: 'no marker', labels: ['deployment-alert'] })
-  await replica.sink.handle([checkResult('production', 'healthy', { at: T0 })], T0)
+  await replica.cycle([checkResult('production', 'healthy', { at: T0 })], T0)
   t.same(summary(standIn).map((i) => [i.number, i.state, i.comments]), [[1, 'closed', 1], [2, 'open', 0]])
   t.match(standIn.issues[0]!.comments[0]!.body, /Outage length:\*\* 2h/)
 })
@@ -130,13 +136,26 @@ t.test('credentials in URLs and a planted token never reach an issue or a commen
     failures: [`HTTP 502 from https://admin:hunter2secret@production.example.com/health?token=${PLANTED_TOKEN}`],
     error: `upstream said Authorization: Bearer ${PLANTED_TOKEN}`
   }
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: T0, ...leaky })], T0)
-  await replica.sink.handle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15), ...leaky, failures: [`${PLANTED_TOKEN} changed`] })], minutesAfter(T0, 15))
-  await replica.sink.handle([checkResult('production', 'healthy', { at: minutesAfter(T0, 30), displayUrl: leaky.displayUrl })], minutesAfter(T0, 30))
+  await replica.cycle([checkResult('production', 'unhealthy', { at: T0, ...leaky })], T0)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 15), ...leaky, failures: [`${PLANTED_TOKEN} changed`] })], minutesAfter(T0, 15))
+  await replica.cycle([checkResult('production', 'healthy', { at: minutesAfter(T0, 30), displayUrl: leaky.displayUrl })], minutesAfter(T0, 30))
   const texts = standIn.issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)])
   t.equal(texts.length, 4)
   const everything = [...texts, ...replica.log.lines].join('\n')
   t.notOk(everything.includes('hunter2secret'), 'no URL password')
   t.notOk(everything.includes(PLANTED_TOKEN), 'no token')
   t.ok(standIn.requests.every((r) => r.authorization?.includes(PLANTED_TOKEN)), 'the token is sent only as the credential')
+})
+
+t.test('a failure that keeps changing is told at most once per spacing, with what fails then', async (t) => {
+  const { standIn, replica } = await setup(t, 60 * 60_000)
+  for (let cycle = 0; cycle <= 8; cycle++) {
+    const at = minutesAfter(T0, 15 * cycle)
+    const status = cycle % 2 === 0 ? 500 : 502
+    await replica.cycle([checkResult('production', 'unhealthy', { at, httpStatus: status })], at)
+  }
+  t.equal(standIn.issues.length, 1)
+  // Opened at 10:00 with 500; 502 at 11:15 is the first change past the hour, 500 again at 12:00 is nothing new... until 12:15.
+  const comments = standIn.issues[0]!.comments.map((c) => /Now failing:\*\*\n- (.*)/.exec(c.body)?.[1])
+  t.same(comments, ['HTTP 502 from /health'])
 })

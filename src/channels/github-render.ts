@@ -39,10 +39,36 @@ export function formatDuration (ms: number): string {
 const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
 const orDash = (value: number | null, suffix = ''): string => (value === null ? '—' : `${value}${suffix}`)
 // Table cells: a `|` or a line break inside a value would break the Markdown table.
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+const cell = (text: string): string => shorten(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+
+/** GitHub refuses issue and comment bodies longer than this (HTTP 422). */
+export const GITHUB_BODY_LIMIT = 65_536
+/** Rows of a list or table shown before "… and N more". */
+const MAX_ROWS = 20
+/** Characters of one list item or table cell shown. */
+const MAX_ITEM = 500
+
+const shorten = (text: string): string => (text.length <= MAX_ITEM ? text : `${text.slice(0, MAX_ITEM - 1)}…`)
+
+/** The first MAX_ROWS rows, then one line saying how many were left out. */
+function capped (rows: readonly string[], more: (n: number) => string): string[] {
+  return rows.length <= MAX_ROWS ? [...rows] : [...rows.slice(0, MAX_ROWS), more(rows.length - MAX_ROWS)]
+}
+
+/**
+ * Makes a rendered body fit GitHub's limit: lists are capped already, so this only cuts a body
+ * that is still too long (very long failure phrases), at a line break, saying so.
+ */
+export function fitBody (body: string): string {
+  if (body.length <= GITHUB_BODY_LIMIT) return body
+  const note = `\n\n_… cut to fit GitHub's ${GITHUB_BODY_LIMIT}-character limit (${body.length} characters)._`
+  const room = GITHUB_BODY_LIMIT - note.length
+  const cut = body.lastIndexOf('\n', room)
+  return body.slice(0, cut > room / 2 ? cut : room) + note
+}
 
 function failureList (failures: readonly string[]): string {
-  return failures.length === 0 ? '- (no detail reported)' : failures.map((f) => `- ${f}`).join('\n')
+  return failures.length === 0 ? '- (no detail reported)' : capped(failures.map((f) => `- ${shorten(f)}`), (n) => `- … and ${n} more`).join('\n')
 }
 
 function attemptTable (result: CheckResult): string {
@@ -51,8 +77,8 @@ function attemptTable (result: CheckResult): string {
   const paths = result.paths.map((p) =>
     `| \`${cell(p.path)}\` | ${orDash(p.httpStatus)} | ${orDash(p.responseTimeMs, ' ms')} | ${cell(p.error ?? '')} |`)
   return [
-    '| attempt | started | HTTP status | response time | error |', '| --- | --- | --- | --- | --- |', ...rows,
-    ...(paths.length === 0 ? [] : ['', '| extra path | HTTP status | response time | error |', '| --- | --- | --- | --- |', ...paths])
+    '| attempt | started | HTTP status | response time | error |', '| --- | --- | --- | --- | --- |', ...capped(rows, (n) => `| … and ${n} more | | | | |`),
+    ...(paths.length === 0 ? [] : ['', '| extra path | HTTP status | response time | error |', '| --- | --- | --- | --- |', ...capped(paths, (n) => `| … and ${n} more | | | |`)])
   ].join('\n')
 }
 
@@ -68,7 +94,7 @@ function actionItems (environment: string): string {
 
 /** The issue body: marker, time, environment, URL, what failed with each attempt, action items. */
 export function renderIssueBody (result: CheckResult, redact: Redactor): string {
-  return redact([
+  return fitBody(redact([
     environmentMarker(result.environment),
     `**${result.environment}** failed its health check at **${utc(result.checkedAt)}**.`,
     '',
@@ -88,27 +114,27 @@ export function renderIssueBody (result: CheckResult, redact: Redactor): string 
     actionItems(result.environment),
     '',
     '_Opened by Vigil. One issue per incident: updates come as comments, and it is closed on recovery._'
-  ].join('\n'))
+  ].join('\n')))
 }
 
 /** Comment when what fails has changed during an incident. */
 export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor): string {
-  return redact([
+  return fitBody(redact([
     actionMarker(actionId),
     `**What fails has changed** (${utc(result.checkedAt)}).`,
     '', '**Now failing:**', failureList(result.failures),
     '', '**Before:**', failureList(previousFailures),
     '', '### Attempts', attemptTable(result)
-  ].join('\n'))
+  ].join('\n')))
 }
 
 /** Daily comment while an incident lasts with the same failures. */
 export function renderReminderComment (result: CheckResult, outageSince: string, actionId: string, redact: Redactor): string {
-  return redact([
+  return fitBody(redact([
     actionMarker(actionId),
     `**Still unhealthy** at ${utc(result.checkedAt)}, for ${formatDuration(result.checkedAt.getTime() - Date.parse(outageSince))} now (since ${utc(outageSince)}).`,
     '', failureList(result.failures)
-  ].join('\n'))
+  ].join('\n')))
 }
 
 /** Comment posted just before the issue is closed on recovery. */
@@ -120,5 +146,14 @@ export function renderRecoveryComment (result: CheckResult, recoveredAt: string,
     `- **Time of recovery (UTC):** ${utc(recoveredAt)}`,
     `- **Outage length:** ${formatDuration(outageMs)}`,
     '', 'Closing this issue.'
+  ].join('\n'))
+}
+
+/** Comment posted before closing the issue of an environment that is no longer monitored. */
+export function renderRetiredComment (environment: string, at: string, actionId: string, redact: Redactor): string {
+  return redact([
+    actionMarker(actionId),
+    `**Monitoring stopped.** \`${environment}\` is no longer in Vigil's configuration (${utc(at)}), so this incident can no longer be followed.`,
+    '', 'Closing this issue. If the environment still exists and is still failing, add it back to the monitor file.'
   ].join('\n'))
 }

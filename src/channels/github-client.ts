@@ -4,9 +4,9 @@ import { Octokit } from '@octokit/rest'
 import Bottleneck from 'bottleneck'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
-import type { IncidentLog } from './tracker.js'
+import type { IncidentLog } from '../structured-log.js'
 
-/** Octokit with retries (5xx, timeouts) and GitHub's rate-limit and secondary-limit handling. */
+/** Octokit with retries of reads (5xx, timeouts) and GitHub's write spacing. */
 export const VigilOctokit = Octokit.plugin(retry, throttling)
 export type VigilOctokit = InstanceType<typeof VigilOctokit>
 
@@ -24,8 +24,6 @@ export interface GithubClientOptions {
   readonly retries?: number
   /** Multiplies every retry delay (plugin backoff and Retry-After alike); 1000 = seconds. Tests pass 1. */
   readonly retryDelayUnitMs?: number
-  /** Longest Retry-After / rate-limit reset Vigil waits inside one cycle; longer → next cycle. Default 60 s. */
-  readonly maxRetryAfterSeconds?: number
   /** GitHub asks for ≥ 1 s between writes and more between notifying ones; tests pass 0. */
   readonly writeSpacingMs?: number
 }
@@ -36,7 +34,9 @@ const OPERATIONS: Array<[string, RegExp, string]> = [
   ['POST', /\/repos\/[^/]+\/[^/]+\/issues$/, 'create_issue'],
   ['PATCH', /\/repos\/[^/]+\/[^/]+\/issues\/\d+$/, 'update_issue'],
   ['GET', /\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, 'list_comments'],
-  ['POST', /\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, 'create_comment']
+  ['POST', /\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, 'create_comment'],
+  ['GET', /\/repos\/[^/]+\/[^/]+$/, 'get_repository'],
+  ['GET', /\/user$/, 'get_user']
 ]
 
 function operationOf (method: string, url: string): string {
@@ -64,18 +64,22 @@ function countedFetch (options: GithubClientOptions): typeof fetch {
   }
 }
 
-/** Builds the Octokit Vigil uses: base URL, auth, redacted logging, retries and throttling. */
+/**
+ * Builds the Octokit Vigil uses: base URL, auth, redacted logging, a deadline per request, retries
+ * of reads after 5xx or timeouts (writes pass `request.retries: 0` and are checked before a retry),
+ * and GitHub's spacing of writes. Rate limits are thrown, not waited on.
+ */
 export function createGithubClient (options: GithubClientOptions): VigilOctokit {
   const { redact, log } = options
   const unit = options.retryDelayUnitMs ?? 1000
-  const maxWait = options.maxRetryAfterSeconds ?? 60
   const spacing = options.writeSpacingMs
   // Octokit passes request options (auth header included) as extra arguments: only the message is kept.
   const logAt = (level: keyof IncidentLog) => (message: string): void => { log[level]({ module: 'github' }, redact(String(message))) }
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string, url: string }, _octokit: unknown, retryCount: number): boolean => {
-    const again = retryCount < 2 && retryAfter <= maxWait
-    log.warn({ module: 'github', retryAfter, retryCount, retry: again }, redact(`GitHub ${kind} on ${request.method} ${request.url}`))
-    return again
+  // Never waited out in the process: the error reaches the delivery worker, which holds the channel
+  // in the store until the time GitHub asked for, across restarts and replicas.
+  const onLimit = (kind: string) => (retryAfter: number, request: { method: string, url: string }): boolean => {
+    log.warn({ module: 'github', retryAfter }, redact(`GitHub ${kind} on ${request.method} ${request.url}`))
+    return false
   }
   return new VigilOctokit({
     auth: options.token,

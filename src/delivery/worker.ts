@@ -1,0 +1,209 @@
+import type { ComponentRegistry } from '../health/component-registry.js'
+import type { IncidentLog } from '../structured-log.js'
+import type { Metrics } from '../metrics/create-metrics.js'
+import type { CycleLeadership, IncidentLink } from '../monitor/types.js'
+import type { Redactor } from '../redact.js'
+import type { Store } from '../state/types.js'
+import { backoffMs } from './backoff.js'
+import { channelHealth } from './channel-health.js'
+import { DeliveryError, type Channel, type ChannelMemory, type ChannelVerdict, type OutboxEntry } from './types.js'
+
+/** Delivery tuning; the defaults are documented in docs/architecture.md. */
+export interface DeliveryTiming {
+  /** How often the outbox is looked at besides the wake-ups after each decision. Default 1 s. */
+  readonly pollMs?: number
+  /** First retry delay of a retryable failure, doubled per try. Default 5 s. */
+  readonly backoffBaseMs?: number
+  /** Longest retry delay. Default 5 min. */
+  readonly backoffMaxMs?: number
+  /** Least delay before retrying a write whose answer was lost (it may have happened). Default 60 s. */
+  readonly lostAnswerDelayMs?: number
+  /** A retryable event older than this is given up and shown as a failed delivery. Default 24 h. */
+  readonly maxAgeMs?: number
+  /** A pending event older than this makes the channel degraded. Default 5 min. */
+  readonly staleAfterMs?: number
+}
+
+export interface DeliveryWorkerOptions<T> {
+  readonly channel: Channel<T>
+  readonly store: Store
+  readonly leadership: CycleLeadership
+  readonly log: IncidentLog
+  readonly redact: Redactor
+  readonly metrics: Pick<Metrics, 'incidentDeliveries' | 'incidentActionsPending' | 'incidentOldestPendingAge'>
+  readonly components: ComponentRegistry
+  readonly timing?: DeliveryTiming
+  /** Called after the links were read again. */
+  readonly onLinks?: () => void
+  readonly now?: () => Date
+}
+
+export interface DeliveryWorker {
+  /** Looks at the outbox soon (after decisions were stored). */
+  wake: () => void
+  /** One pass: deliver what is due (when leading), then refresh the figures. Never throws. */
+  tick: () => Promise<void>
+  start: () => void
+  /** The channel's open incident links as last read from its memory. */
+  links: () => Readonly<Record<string, IncidentLink>>
+  close: () => Promise<void>
+}
+
+const toDeliveryError = (error: unknown): DeliveryError =>
+  error instanceof DeliveryError ? error : new DeliveryError('retryable', error instanceof Error ? error.message : String(error), { cause: error })
+
+/**
+ * Drains one channel's outbox: per environment strictly in order, one try at a time, the try counted
+ * in the store before it is made (so a crash mid-write is seen as "maybe done" and checked before
+ * the next try). Retryable failures back off; a rate limit holds the whole channel until the time
+ * the receiver asked for (stored, so it holds across restarts and replicas); a permanent failure is
+ * recorded with its reason and never blocks the events after it. Only the leader delivers.
+ */
+export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): DeliveryWorker {
+  const { channel, store, leadership, log, redact, metrics, components } = options
+  const timing = {
+    pollMs: 1_000, backoffBaseMs: 5_000, backoffMaxMs: 300_000, lostAnswerDelayMs: 60_000, maxAgeMs: 86_400_000, staleAfterMs: 300_000, ...options.timing
+  }
+  const now = options.now ?? (() => new Date())
+  const name = channel.name
+  const memory: ChannelMemory<T> = {
+    get: async (environment) => await store.getChannelMemory(name, environment) as T | undefined,
+    set: async (environment, value) => { await store.setChannelMemory(name, environment, value) }
+  }
+  let verdict: ChannelVerdict | undefined
+  let retrying: { environment: string, kind: string, reason: string } | null = null
+  let heldUntil: string | null = null
+  let links: Record<string, IncidentLink> = {}
+  let running: Promise<void> | undefined
+  let again = false
+  let timer: NodeJS.Timeout | undefined
+  let closed = false
+
+  components.register({ name, required: false })
+  const count = (entry: OutboxEntry, result: string): void => { metrics.incidentDeliveries.inc({ channel: name, kind: entry.event.kind, result }) }
+  const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, environment: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
+
+  async function attempt (entry: OutboxEntry): Promise<'next' | 'stop'> {
+    const attempts = entry.attempts + 1
+    await store.updateEntry({ id: entry.id, attempts })
+    try {
+      await channel.deliver(entry, memory, entry.attempts > 0)
+      await store.updateEntry({ id: entry.id, state: 'delivered', lastError: null, finishedAt: now().toISOString() })
+      count(entry, 'delivered')
+      if (retrying?.environment === entry.environment) retrying = null
+      log.info(context(entry), `${name}: ${entry.event.kind} delivered`)
+      return 'next'
+    } catch (error) {
+      const failure = toDeliveryError(error)
+      const reason = redact(failure.message)
+      const at = now()
+      if (failure.failure === 'permanent') {
+        await store.updateEntry({ id: entry.id, state: 'failed', lastError: reason, finishedAt: at.toISOString() })
+        count(entry, 'failed')
+        log.error({ ...context(entry), reason }, `${name}: ${entry.event.kind} could not be delivered and will not be retried`)
+        return 'next'
+      }
+      if (failure.failure === 'rate-limited') {
+        const until = (failure.retryAt ?? new Date(at.getTime() + 60_000)).toISOString()
+        await store.setHold(name, until)
+        heldUntil = until
+        await store.updateEntry({ id: entry.id, notBefore: until, lastError: reason })
+        count(entry, 'rate_limited')
+        log.warn({ ...context(entry), reason, until }, `${name}: rate limited; no write before ${until}`)
+        return 'stop'
+      }
+      if (at.getTime() - Date.parse(entry.createdAt) > timing.maxAgeMs) {
+        const final = `gave up after ${attempts} tries: ${reason}`
+        await store.updateEntry({ id: entry.id, state: 'failed', lastError: final, finishedAt: at.toISOString() })
+        count(entry, 'failed')
+        log.error({ ...context(entry), reason: final }, `${name}: ${entry.event.kind} given up`)
+        return 'next'
+      }
+      // A write whose answer was lost may have happened: the check before the next try needs the
+      // receiver to show it (GitHub's listing lags a fresh create by seconds).
+      const delay = Math.max(backoffMs(attempts, timing.backoffBaseMs, timing.backoffMaxMs), timing.lostAnswerDelayMs)
+      await store.updateEntry({ id: entry.id, notBefore: new Date(at.getTime() + delay).toISOString(), lastError: reason })
+      retrying = { environment: entry.environment, kind: entry.event.kind, reason }
+      count(entry, 'retry')
+      log.warn({ ...context(entry), reason, retry_in_ms: delay }, `${name}: ${entry.event.kind} not delivered; retried later`)
+      return 'next'
+    }
+  }
+
+  async function deliverDue (): Promise<void> {
+    if (leadership.role() !== 'leader') return
+    heldUntil = await store.getHold(name)
+    if (heldUntil !== null && Date.parse(heldUntil) > now().getTime()) return
+    for (const entry of await store.dueEntries(name, now())) {
+      if (closed || leadership.role() !== 'leader') return
+      if (await attempt(entry) === 'stop') return
+    }
+  }
+
+  async function refreshFigures (): Promise<void> {
+    const stats = await store.outboxStats(name)
+    heldUntil ??= await store.getHold(name)
+    metrics.incidentActionsPending.set({ channel: name }, stats.pending)
+    const oldest = stats.oldestPendingAt === null ? 0 : Math.max(0, (now().getTime() - Date.parse(stats.oldestPendingAt)) / 1000)
+    metrics.incidentOldestPendingAge.set({ channel: name }, oldest)
+    components.record(name, channelHealth({ stats, verdict, heldUntil, retrying, staleAfterMs: timing.staleAfterMs, now: now() }))
+    if (channel.link !== undefined) {
+      const next: Record<string, IncidentLink> = {}
+      for (const [environment, held] of await store.listChannelMemory(name)) {
+        const link = channel.link(held as T)
+        if (link !== undefined) next[environment] = link
+      }
+      links = next
+      options.onLinks?.()
+    }
+  }
+
+  async function tickNow (): Promise<void> {
+    do {
+      again = false
+      try {
+        await deliverDue()
+      } catch (error) {
+        log.warn({ module: 'delivery', channel: name, err: redact(String(error)) }, `${name}: the outbox could not be read or written; trying again`)
+      }
+      try {
+        await refreshFigures()
+      } catch (error) {
+        components.record(name, { status: 'degraded', latencyMs: 0, error: `delivery state unavailable: ${redact(error instanceof Error ? error.message : String(error))}` })
+      }
+    } while (again && !closed)
+  }
+
+  const tick = async (): Promise<void> => {
+    if (running !== undefined) { again = true; return await running }
+    running = tickNow().finally(() => { running = undefined })
+    await running
+  }
+
+  const schedule = (): void => {
+    if (closed) return
+    timer = setTimeout(() => { tick().finally(schedule).catch(() => {}) }, timing.pollMs)
+    timer.unref()
+  }
+
+  return {
+    wake: () => { void tick() },
+    tick,
+    start () {
+      if (channel.verify !== undefined) {
+        channel.verify().then((v) => {
+          verdict = v
+          log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
+        }).catch(() => {})
+      }
+      schedule()
+      void tick()
+    },
+    links: () => links,
+    async close () {
+      closed = true
+      clearTimeout(timer)
+      await running
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto'
+import type { IncidentEvent, NewOutboxEntry, OpenIncident } from '../delivery/types.js'
+import type { CheckResult, CycleLeadership } from '../monitor/types.js'
+import type { Redactor } from '../redact.js'
+import type { EnvironmentState, Store } from '../state/types.js'
+import type { IncidentLog } from '../structured-log.js'
+import { decide, initialState, type PolicyAction, type PolicyOptions } from './policy.js'
+import { snapshotOf } from '../delivery/snapshot.js'
+
+export interface DeciderOptions {
+  readonly store: Store
+  readonly leadership: CycleLeadership
+  /** Names of the channels every event goes to, in order. */
+  readonly channels: readonly string[]
+  /** Names of the configured environments: open incidents of any other are retired. */
+  readonly environments: readonly string[]
+  /** Incidents the record channel (GitHub) holds open, to adopt after lost state; once per leadership. */
+  readonly openIncidents?: () => Promise<OpenIncident[]>
+  readonly policy?: PolicyOptions
+  readonly log: IncidentLog
+  readonly redact: Redactor
+  /** Called after decisions were stored, with how many entries coalescing dropped (delivery wakes). */
+  readonly onCommitted?: (dropped: ReadonlyArray<{ channel: string, kind: string }>) => void
+  /** Told after each attempt to store decisions (the `state` component). */
+  readonly onStoreResult?: (result: { ok: boolean, error?: unknown }) => void
+  /** How soon decisions that could not be stored (or taken: not the leader) are tried again. */
+  readonly retryMs?: number
+  readonly newId?: () => string
+  readonly now?: () => Date
+}
+
+export interface Decider {
+  /** Takes a cycle's results and returns at once: the decision runs in the background. */
+  submit: (results: readonly CheckResult[], at: Date) => void
+  /** Runs the pending decisions now (tests and shutdown); never throws. */
+  drain: () => Promise<void>
+  close: () => Promise<void>
+}
+
+const KINDS: Record<PolicyAction['type'], IncidentEvent['kind']> = { open: 'opened', changed: 'changed', reminder: 'reminder', resolve: 'resolved' }
+
+/**
+ * Detection hands results to the decider and moves on. The leader decides (incidents/policy.ts) on
+ * the latest results of each environment and stores the new states together with one outbox entry
+ * per event and channel, in one transaction; then delivery wakes. When the store fails or this
+ * replica does not lead, the results wait (only the newest per environment is kept) and are decided
+ * on once it can: nothing decided is lost, and nothing is decided twice.
+ */
+export function createDecider (options: DeciderOptions): Decider {
+  const { store, leadership, log, redact } = options
+  const newId = options.newId ?? randomUUID
+  const now = options.now ?? (() => new Date())
+  const retryMs = options.retryMs ?? 1_000
+  const waiting = new Map<string, { result: CheckResult, at: Date }>()
+  let reconciled = false
+  let running: Promise<void> | undefined
+  let retry: NodeJS.Timeout | undefined
+  let closed = false
+
+  const entriesFor = (event: IncidentEvent, at: string): NewOutboxEntry[] =>
+    options.channels.map((channel) => ({ id: newId(), channel, environment: event.environment, event, createdAt: at, notBefore: at }))
+
+  const eventOf = (action: PolicyAction, result: CheckResult, next: EnvironmentState, decidedAt: string): IncidentEvent => {
+    const outageSince = action.type === 'resolve' ? action.outageSince : next.outageSince ?? result.checkedAt.toISOString()
+    return {
+      id: newId(),
+      kind: KINDS[action.type],
+      environment: result.environment,
+      incidentId: `${result.environment}@${outageSince}`,
+      decidedAt,
+      outageSince,
+      result: snapshotOf(result),
+      ...(action.type === 'changed' ? { previousFailures: action.previousFailures } : {}),
+      ...(action.type === 'resolve' ? { recoveredAt: action.recoveredAt, outageMs: action.outageMs } : {})
+    }
+  }
+
+  // After lost state (or a first start), the record channel's open incidents become the policy's:
+  // configured environments adopt them, the others are retired. Best effort, tried until it works.
+  async function reconcile (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: IncidentEvent[] }> {
+    if (reconciled || options.openIncidents === undefined) return { changed: [], retired: [] }
+    const open = await options.openIncidents().catch((error: unknown) => {
+      log.warn({ module: 'incidents', err: redact(String(error)) }, 'could not list open incidents to adopt; trying again later')
+      return undefined
+    })
+    if (open === undefined) return { changed: [], retired: [] }
+    reconciled = true
+    const configured = new Set(options.environments)
+    const changed: EnvironmentState[] = []
+    const retired: IncidentEvent[] = []
+    const iso = at.toISOString()
+    for (const incident of open) {
+      const known = states.get(incident.environment)
+      if (!configured.has(incident.environment)) {
+        retired.push({ id: newId(), kind: 'retired', environment: incident.environment, incidentId: `${incident.environment}@${known?.outageSince ?? incident.openedAt}`, decidedAt: iso, outageSince: known?.outageSince ?? incident.openedAt, result: null })
+        if (known !== undefined) changed.push({ ...known, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null })
+        continue
+      }
+      if (known?.outageSince != null) continue
+      log.info({ module: 'incidents', environment: incident.environment }, 'adopted an open incident found on GitHub')
+      const adopted = { ...(known ?? initialState(incident.environment, at)), status: 'unhealthy' as const, outageSince: incident.openedAt, lastFailures: [], lastNotifiedAt: iso, lastChangedAt: iso }
+      states.set(incident.environment, adopted)
+      changed.push(adopted)
+    }
+    return { changed, retired }
+  }
+
+  async function decideBatch (batch: Map<string, { result: CheckResult, at: Date }>): Promise<void> {
+    const decidedAt = now()
+    const states = await store.loadStates()
+    const { changed, retired } = await reconcile(states, decidedAt)
+    const next = new Map(changed.map((s) => [s.environment, s]))
+    const entries = retired.flatMap((event) => entriesFor(event, decidedAt.toISOString()))
+    for (const { result, at } of batch.values()) {
+      const previous = states.get(result.environment) ?? initialState(result.environment, result.checkedAt)
+      const decision = decide(previous, result, at, options.policy)
+      next.set(result.environment, decision.next)
+      for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), decidedAt.toISOString()))
+    }
+    const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
+    for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
+    if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
+    options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
+  }
+
+  const scheduleRetry = (): void => {
+    if (closed || retry !== undefined) return
+    retry = setTimeout(() => { retry = undefined; void drain() }, retryMs)
+    retry.unref()
+  }
+
+  async function drainNow (): Promise<void> {
+    while (waiting.size > 0 && !closed) {
+      if (leadership.role() !== 'leader') { scheduleRetry(); return }
+      const batch = new Map(waiting)
+      waiting.clear()
+      try {
+        await decideBatch(batch)
+        options.onStoreResult?.({ ok: true })
+      } catch (error) {
+        // Newer results that arrived meanwhile win; the rest waits for the next try.
+        for (const [environment, item] of batch) if (!waiting.has(environment)) waiting.set(environment, item)
+        options.onStoreResult?.({ ok: false, error })
+        log.warn({ module: 'incidents', err: redact(String(error)), waiting: waiting.size }, 'could not store incident decisions; they wait and are tried again')
+        scheduleRetry()
+        return
+      }
+    }
+  }
+
+  function drain (): Promise<void> {
+    running ??= drainNow().catch(() => {}).finally(() => { running = undefined })
+    return running
+  }
+
+  return {
+    submit (results, at) {
+      for (const result of results) waiting.set(result.environment, { result, at })
+      void drain()
+    },
+    drain: async () => {
+      await running
+      await drain()
+    },
+    async close () {
+      closed = true
+      clearTimeout(retry)
+      await running
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { OutboxEntry } from '../delivery/types.js'
+import type { OutboxStats } from './types.js'
+
+/** Of one channel's entries (any order): the head pending entry of each environment that is due, by seq. */
+export function dueHeads (entries: readonly OutboxEntry[], now: Date): OutboxEntry[] {
+  const heads = new Map<string, OutboxEntry>()
+  for (const entry of entries) {
+    if (entry.state !== 'pending') continue
+    const head = heads.get(entry.environment)
+    if (head === undefined || entry.seq < head.seq) heads.set(entry.environment, entry)
+  }
+  return [...heads.values()].filter((e) => Date.parse(e.notBefore) <= now.getTime()).sort((a, b) => a.seq - b.seq)
+}
+
+/** Delivery figures of one channel's entries. */
+export function statsOf (entries: readonly OutboxEntry[]): OutboxStats {
+  const pending = entries.filter((e) => e.state === 'pending')
+  const finished = (state: OutboxEntry['state']): OutboxEntry[] => entries
+    .filter((e) => e.state === state && e.finishedAt !== null)
+    .sort((a, b) => Date.parse(b.finishedAt!) - Date.parse(a.finishedAt!) || b.seq - a.seq)
+  return {
+    pending: pending.length,
+    oldestPendingAt: pending.reduce<string | null>((oldest, e) => (oldest === null || e.createdAt < oldest ? e.createdAt : oldest), null),
+    recentFailures: finished('failed').slice(0, 10),
+    lastDelivered: finished('delivered')[0] ?? null
+  }
+}
