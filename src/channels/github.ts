@@ -4,7 +4,7 @@ import type { Redactor } from '../redact.js'
 import type { VigilOctokit } from './github-client.js'
 import { classifyGithubError, isGone } from './github-errors.js'
 import {
-  actionMarker, DEFAULT_INCIDENT_LABELS, environmentMarker, incidentLabels, incidentTitle,
+  actionMarker, DEFAULT_INCIDENT_LABELS, incidentLabels, incidentTitle,
   renderChangeComment, renderIssueBody, renderRecoveryComment, renderReminderComment, renderRetiredComment
 } from './github-render.js'
 

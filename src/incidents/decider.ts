@@ -131,7 +131,11 @@ export function createDecider (options: DeciderOptions): Decider {
 
   async function drainNow (): Promise<void> {
     while (waiting.size > 0 && !closed) {
-      if (leadership.role() !== 'leader') { scheduleRetry(); return }
+      const role = leadership.role()
+      // Another replica leads and decides on its own results; these would be stale by the time
+      // this one leads, so they go. With no known leader they wait for the store to answer.
+      if (role === 'follower') { waiting.clear(); return }
+      if (role !== 'leader') { scheduleRetry(); return }
       const batch = new Map(waiting)
       waiting.clear()
       try {

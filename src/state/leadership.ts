@@ -6,6 +6,8 @@ import type { LeaseView, Store } from './types.js'
 
 /** Name of the lease row of the monitor's leader. */
 export const LEADER_LEASE = 'monitor-leader'
+/** Longest wait for the lease release at shutdown. */
+const RELEASE_BOUND_MS = 2_000
 
 export interface LeadershipOptions {
   readonly store: Store
@@ -104,11 +106,12 @@ export function createLeadership (options: LeadershipOptions): Leadership {
     async close () {
       closed = true
       clearTimeout(timer)
-      await inFlight
       if (performance.now() < heldUntil) {
         heldUntil = -Infinity
-        // Handing over at once rather than after the lease runs out; best effort.
-        await store.releaseLease(LEADER_LEASE, holder).catch(() => {})
+        // Handing over at once rather than after the lease runs out; best effort, and bounded so
+        // that a hanging state database never holds up shutdown.
+        const bound = new Promise<void>((resolve) => { setTimeout(resolve, RELEASE_BOUND_MS).unref() })
+        await Promise.race([store.releaseLease(LEADER_LEASE, holder).catch(() => {}), bound])
       }
     }
   }

@@ -1,26 +1,27 @@
 import t from 'tap'
 import type { Status } from '../../src/health/status.js'
-import { DAY_MS, decide, initialState, type PolicyState } from '../../src/incidents/policy.js'
+import { CHANGE_SPACING_MS, DAY_MS, decide, initialState } from '../../src/incidents/policy.js'
+import type { EnvironmentState } from '../../src/state/types.js'
 import { checkResult } from '../support/check-results.js'
 
 const T0 = new Date('2026-11-26T10:00:00Z')
 const at = (ms: number): Date => new Date(T0.getTime() + ms)
 const HOUR = 3_600_000
 
-const calm: PolicyState = initialState('production', at(-HOUR))
-const inIncident: PolicyState = {
+const calm: EnvironmentState = initialState('production', at(-HOUR))
+const inIncident: EnvironmentState = {
   environment: 'production', status: 'unhealthy', since: T0.toISOString(), outageSince: T0.toISOString(),
-  lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString()
+  lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString(), lastChangedAt: T0.toISOString()
 }
 
 interface Row {
   name: string
-  previous: PolicyState
+  previous: EnvironmentState
   status: Status
   failures?: string[]
   now: Date
   actions: unknown[]
-  next: Partial<PolicyState>
+  next: Partial<EnvironmentState>
 }
 
 const rows: Row[] = [
@@ -29,18 +30,27 @@ const rows: Row[] = [
   { name: 'unhealthy opens', previous: calm, status: 'unhealthy', now: T0, actions: [{ type: 'open' }], next: { outageSince: T0.toISOString(), lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString() } },
   { name: 'still unhealthy, same failures: nothing', previous: inIncident, status: 'unhealthy', now: at(HOUR), actions: [], next: { since: T0.toISOString(), lastNotifiedAt: T0.toISOString() } },
   { name: 'still unhealthy just under a day: nothing', previous: inIncident, status: 'unhealthy', now: at(DAY_MS - 1), actions: [], next: {} },
-  { name: 'still unhealthy a day later: reminder', previous: inIncident, status: 'unhealthy', now: at(DAY_MS), actions: [{ type: 'comment', reason: 'reminder' }], next: { lastNotifiedAt: at(DAY_MS).toISOString() } },
+  { name: 'still unhealthy a day later: reminder', previous: inIncident, status: 'unhealthy', now: at(DAY_MS), actions: [{ type: 'reminder' }], next: { lastNotifiedAt: at(DAY_MS).toISOString() } },
+  {
+    name: 'failures change within the spacing: nothing yet, and what people were told stays',
+    previous: inIncident,
+    status: 'unhealthy',
+    failures: ['HTTP 503 from /health'],
+    now: at(CHANGE_SPACING_MS - 1),
+    actions: [],
+    next: { lastFailures: ['HTTP 502 from /health'], lastChangedAt: T0.toISOString() }
+  },
   {
     name: 'failures change: comment with the previous ones',
     previous: inIncident,
     status: 'unhealthy',
     failures: ['HTTP 503 from /health'],
     now: at(HOUR),
-    actions: [{ type: 'comment', reason: 'changed', previousFailures: ['HTTP 502 from /health'] }],
-    next: { lastFailures: ['HTTP 503 from /health'], lastNotifiedAt: at(HOUR).toISOString(), outageSince: T0.toISOString() }
+    actions: [{ type: 'changed', previousFailures: ['HTTP 502 from /health'] }],
+    next: { lastFailures: ['HTTP 503 from /health'], lastNotifiedAt: at(HOUR).toISOString(), lastChangedAt: at(HOUR).toISOString(), outageSince: T0.toISOString() }
   },
-  { name: 'healthy after unhealthy resolves', previous: inIncident, status: 'healthy', now: at(2 * HOUR), actions: [{ type: 'resolve', recoveredAt: at(2 * HOUR).toISOString(), outageMs: 2 * HOUR }], next: { outageSince: null, lastFailures: [], lastNotifiedAt: null, status: 'healthy' } },
-  { name: 'degraded after unhealthy resolves too', previous: inIncident, status: 'degraded', now: at(HOUR), actions: [{ type: 'resolve', recoveredAt: at(HOUR).toISOString(), outageMs: HOUR }], next: { outageSince: null, status: 'degraded' } }
+  { name: 'healthy after unhealthy resolves', previous: inIncident, status: 'healthy', now: at(2 * HOUR), actions: [{ type: 'resolve', recoveredAt: at(2 * HOUR).toISOString(), outageMs: 2 * HOUR, outageSince: T0.toISOString() }], next: { outageSince: null, lastFailures: [], lastNotifiedAt: null, status: 'healthy' } },
+  { name: 'degraded after unhealthy resolves too', previous: inIncident, status: 'degraded', now: at(HOUR), actions: [{ type: 'resolve', recoveredAt: at(HOUR).toISOString(), outageMs: HOUR, outageSince: T0.toISOString() }], next: { outageSince: null, status: 'degraded' } }
 ]
 
 for (const row of rows) {
@@ -54,7 +64,7 @@ for (const row of rows) {
 
 t.test('the reminder interval is an option', async (t) => {
   const { actions } = decide(inIncident, checkResult('production', 'unhealthy', { at: at(HOUR) }), at(HOUR), { reminderIntervalMs: HOUR })
-  t.same(actions, [{ type: 'comment', reason: 'reminder' }])
+  t.same(actions, [{ type: 'reminder' }])
 })
 
 t.test('the policy never mutates the previous state', async (t) => {

@@ -3,11 +3,23 @@ import { createComponentRegistry } from '../../src/health/component-registry.js'
 import { createEnvironmentBoard } from '../../src/health/environment-board.js'
 import { createMetrics } from '../../src/metrics/create-metrics.js'
 import { createMonitor, type MonitorOptions } from '../../src/monitor/create-monitor.js'
-import type { CheckResult, CycleLock, CycleSink, EnvironmentTarget } from '../../src/monitor/types.js'
+import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { testTarget } from '../support/targets.js'
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+
+/** An intake that records what it is handed and answers with fixed links. */
+function recordingIntake (links: Record<string, IncidentLink> = {}): IncidentIntake & { submitted: CheckResult[][] } {
+  const submitted: CheckResult[][] = []
+  return { submitted, submit: (results) => { submitted.push([...results]) }, links: () => links, onLinksChanged: () => {}, close: async () => {} }
+}
+
+/** Leadership with a role the test sets. */
+function leadershipAs (role: LeadershipRole, lastCycleAt: string | null = null): CycleLeadership & { finished: number } {
+  const state = { finished: 0 }
+  return Object.assign(state, { role: () => role, leader: () => ({ holder: 'other-replica', lastCycleAt }), cycleFinished: () => { state.finished++ }, close: async () => {} })
+}
 
 function resultFor (target: EnvironmentTarget, status: CheckResult['status']): CheckResult {
   return {
@@ -48,18 +60,11 @@ function setup (overrides: Partial<MonitorOptions> = {}) {
 const sample = async (metric: { get: () => Promise<{ values: { labels: object, value: number }[] }> }) =>
   (await metric.get()).values.map((v) => [v.labels, v.value])
 
-t.test('a cycle fills the board and the metrics, and shows the incident links the sink returns', async (t) => {
-  const handled: CheckResult[][] = []
-  const sink: CycleSink = {
-    handle: async (results) => {
-      handled.push([...results])
-      return { production: { issue_url: 'https://github.com/o/r/issues/12', opened_at: '2026-11-26T10:00:00.000Z' } }
-    },
-    close: async () => {}
-  }
-  const { monitor, environments, metrics, components } = setup({ sink })
+t.test('a cycle fills the board and the metrics, hands the results over and shows the incident links', async (t) => {
+  const intake = recordingIntake({ production: { issue_url: 'https://github.com/o/r/issues/12', opened_at: '2026-11-26T10:00:00.000Z' } })
+  const { monitor, environments, metrics, components } = setup({ incidents: intake })
   t.equal(await monitor.runOnce(), 'success')
-  t.same(handled[0]?.map((r) => r.environment), ['production', 'staging'])
+  t.same(intake.submitted[0]?.map((r) => r.environment), ['production', 'staging'])
   const board = environments.entries()
   t.match(board.production, {
     status: 'unhealthy',
@@ -80,27 +85,53 @@ t.test('a cycle fills the board and the metrics, and shows the incident links th
   t.equal(components.get('monitor')?.required, false)
 })
 
-t.test('a cycle another replica holds is skipped: nothing checked, nothing filed', async (t) => {
+t.test('a follower skips the cycle: nothing checked, nothing handed over', async (t) => {
   let checked = 0
-  let handled = 0
-  const lock: CycleLock = { runExclusive: async () => ({ ran: false }), close: async () => {} }
-  const sink: CycleSink = { handle: async () => { handled++; return {} }, close: async () => {} }
-  const { monitor, metrics } = setup({ lock, sink, cycle: { check: async (target) => { checked++; return resultFor(target, 'healthy') } } })
+  const intake = recordingIntake()
+  const leadership = leadershipAs('follower', new Date().toISOString())
+  const { monitor, metrics, components } = setup({ leadership, incidents: intake, cycle: { check: async (target) => { checked++; return resultFor(target, 'healthy') } } })
   t.equal(await monitor.runOnce(), 'skipped')
   t.equal(checked, 0)
-  t.equal(handled, 0)
+  t.same(intake.submitted, [])
   t.same(await sample(metrics.monitorRuns), [[{ result: 'skipped' }, 1]])
+  t.match(components.get('monitor'), { status: 'healthy', details: { role: 'follower', leader: 'other-replica' } })
 })
 
-t.test('a sink that throws is counted as a failed cycle, never thrown, and the board still shows the results', async (t) => {
-  const sink: CycleSink = { handle: async () => { throw new Error('GitHub down, token ghp_abcdefgh12345678 refused') }, close: async () => {} }
-  const { monitor, metrics, components, environments } = setup({ sink, redact: createRedactor(['ghp_abcdefgh12345678']) })
+t.test('with no known leader (state database down) the replica checks anyway and says decisions wait', async (t) => {
+  const intake = recordingIntake()
+  const leadership = leadershipAs('unknown')
+  const { monitor, environments, components } = setup({ leadership, incidents: intake })
+  t.equal(await monitor.runOnce(), 'success')
+  t.equal(environments.entries().production?.status, 'unhealthy')
+  t.equal(intake.submitted.length, 1, 'handed over; the decider waits for leadership')
+  t.match(components.get('monitor'), { status: 'degraded', error: /incident decisions wait/ })
+})
+
+t.test('a follower that sees no cycle by the leader for two intervals reports the monitor degraded', async (t) => {
+  const clock = Date.parse('2026-11-26T10:00:00Z')
+  const leadership = leadershipAs('follower', new Date(clock - 3 * 60_000).toISOString())
+  const { monitor, components } = setup({ leadership, now: () => new Date(clock) })
+  monitor.checkStaleness()
+  t.match(components.get('monitor'), { status: 'degraded', error: /no monitor cycle has finished for 180 s/ })
+})
+
+t.test('the leader tells the others when it finished a cycle', async (t) => {
+  const leadership = leadershipAs('leader')
+  const { monitor } = setup({ leadership })
+  await monitor.runOnce()
+  t.equal(leadership.finished, 1)
+})
+
+t.test('a check that throws is counted as a failed cycle, never thrown, with the error redacted', async (t) => {
+  const { monitor, metrics, components } = setup({
+    redact: createRedactor(['ghp_abcdefgh12345678']),
+    cycle: { check: async () => { throw new Error('bug with token ghp_abcdefgh12345678') } }
+  })
   t.equal(await monitor.runOnce(), 'failure')
   t.same(await sample(metrics.monitorRuns), [[{ result: 'failure' }, 1]])
-  t.equal(environments.entries().production?.status, 'unhealthy')
   const state = components.get('monitor')
   t.equal(state?.status, 'degraded')
-  t.match(state?.error, /last cycle failed: GitHub down/)
+  t.match(state?.error, /last cycle failed: bug with token/)
   t.notMatch(state?.error, /ghp_abcdefgh12345678/)
 })
 
@@ -126,21 +157,19 @@ t.test('two overlapping calls run one cycle', async (t) => {
   t.equal(checked, 2, 'once per target')
 })
 
-t.test('close aborts the running cycle, then closes the sink and the lock', async (t) => {
-  const closed: string[] = []
+t.test('close aborts the running cycle; aborted results are never handed over', async (t) => {
   let started = false
-  const sink: CycleSink = { handle: async () => { closed.push('handled'); return {} }, close: async () => { closed.push('sink') } }
-  const lock: CycleLock = { runExclusive: async (fn) => ({ ran: true, value: await fn() }), close: async () => { closed.push('lock') } }
+  const intake = recordingIntake()
   const check = async (target: EnvironmentTarget, deps: { signal?: AbortSignal | undefined }): Promise<CheckResult> => {
     started = true
     await new Promise((resolve) => deps.signal?.addEventListener('abort', resolve))
     return resultFor(target, 'unhealthy')
   }
-  const { monitor, metrics } = setup({ sink, lock, cycle: { check } })
+  const { monitor, metrics } = setup({ incidents: intake, cycle: { check } })
   const running = monitor.runOnce()
   t.ok(started)
   await monitor.close()
   t.equal(await running, 'aborted')
-  t.same(closed.sort(), ['lock', 'sink'], 'aborted results never reach the sink')
+  t.same(intake.submitted, [])
   t.same(await sample(metrics.monitorRuns), [])
 })

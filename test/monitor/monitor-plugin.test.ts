@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import type { CheckResult, CycleSink } from '../../src/monitor/types.js'
 import { testConfig } from '../support/config.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
 import { waitFor } from '../support/wait-for.js'
@@ -68,27 +67,17 @@ t.test('scheduled cycles fill /health/detailed and /metrics, without credentials
   await waitFor('a second, scheduled cycle', () => (server.hits.get('/health') ?? 0) > before)
 })
 
-t.test('the sink passed through buildApp receives results and its incident links show', async (t) => {
-  const seen: CheckResult[][] = []
-  let closed = false
-  const sink: CycleSink = {
-    handle: async (results) => {
-      seen.push([...results])
-      return { staging: { issue_url: 'https://github.com/acme/platform/issues/7', opened_at: '2026-11-26T10:00:00.000Z' } }
-    },
-    close: async () => { closed = true }
-  }
-  const app = await buildApp(config(), { monitor: { sink } })
+t.test('without GitHub or a state database, incidents are decided in memory and nothing is filed', async (t) => {
+  const lines: string[] = []
+  const app = await buildApp(testConfig({ MONITOR_CONFIG: config().monitor.configPath!, PROD_URL: server.url, LOG_LEVEL: 'warn' }), { logDestination: { write: (line) => lines.push(line) } })
   await app.ready()
-  const report = await waitFor('the incident link in the report', async () => {
-    const body = (await app.inject('/health/detailed')).json()
-    return body.environments.staging?.incident !== null && body.environments.staging !== undefined && body
-  })
-  t.equal(report.environments.staging.incident.issue_url, 'https://github.com/acme/platform/issues/7')
-  t.same(seen[0]?.map((r) => r.environment), ['production', 'staging'])
-  t.match((await app.inject('/metrics')).body, /vigil_incidents_open\{environment="staging"\} 1/)
+  await waitFor('a cycle', async () => (await app.inject('/health/detailed')).json().environments.staging !== undefined)
+  const report = (await app.inject('/health/detailed')).json()
+  t.equal(report.components.github, undefined, 'no delivery component without a channel')
+  t.equal(report.components.state, undefined, 'no state component without a state database')
+  t.equal(report.environments.staging.incident, null)
+  t.ok(lines.some((l) => /GitHub is not configured/.test(l)), 'the log says why nothing is filed')
   await app.close()
-  t.ok(closed, 'the sink is closed with the app')
 })
 
 t.test('closing the app during a hanging check does not wait for its timeout', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { environmentMarker, formatDuration, incidentLabels, incidentTitle, renderIssueBody } from '../../src/incidents/render.js'
+import { environmentMarker, fitBody, formatDuration, GITHUB_BODY_LIMIT, incidentLabels, incidentTitle, renderIssueBody } from '../../src/channels/github-render.js'
 import { createRedactor } from '../../src/redact.js'
 import { checkResult } from '../support/check-results.js'
 
@@ -31,4 +31,29 @@ t.test('the body carries the marker, the facts, every attempt and the action ite
   t.match(body, /railway logs --environment staging/)
   t.match(body, /railway variables --environment staging/)
   t.notMatch(body, /pw-secret|s3cr3t-token-value/)
+})
+
+t.test('a body with many long failures and paths fits GitHub\'s limit and says how many were left out', async (t) => {
+  const long = (i: number): string => `/assets/${String(i).padStart(3, '0')}-${'x'.repeat(2_000)}`
+  const base = checkResult('production', 'unhealthy')
+  const result = {
+    ...base,
+    failures: Array.from({ length: 17 }, (_, i) => `${long(i)} answered HTTP 404`).concat(Array.from({ length: 30 }, (_, i) => `failure ${i}`)),
+    paths: Array.from({ length: 40 }, (_, i) => ({ path: long(i), httpStatus: 404, responseTimeMs: 12 }))
+  }
+  const body = renderIssueBody(result, createRedactor([]))
+  t.ok(body.length <= GITHUB_BODY_LIMIT, `${body.length} characters`)
+  t.ok(body.startsWith(environmentMarker('production')), 'the marker survives')
+  t.match(body, /- … and 27 more/)
+  t.match(body, /\| … and 20 more \|/)
+  t.match(body, /### Action items/)
+})
+
+t.test('fitBody cuts only what is still too long, at a line, and says so', async (t) => {
+  t.equal(fitBody('short'), 'short')
+  const huge = Array.from({ length: 2_000 }, (_, i) => `line ${i} ${'y'.repeat(60)}`).join('\n')
+  const fitted = fitBody(huge)
+  t.ok(fitted.length <= GITHUB_BODY_LIMIT)
+  t.match(fitted, /cut to fit GitHub's 65536-character limit/)
+  t.ok(huge.startsWith(fitted.split('\n\n_…')[0]!), 'a prefix of the original')
 })
