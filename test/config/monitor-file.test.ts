@@ -151,7 +151,7 @@ t.test('an unreadable or unparsable file stops start-up with one line', async (t
   t.same(problems({ MONITOR_CONFIG: join(dir, 'missing.yaml') }), [`MONITOR_CONFIG: cannot read ${JSON.stringify(join(dir, 'missing.yaml'))} (ENOENT)`])
   const broken = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n   url: [https://u:leaky-pass@x\n') })
   t.equal(broken.length >= 1, true)
-  t.match(broken[0], /^MONITOR_CONFIG: not valid YAML or JSON: /)
+  t.match(broken[0], /^MONITOR_CONFIG: not valid YAML or JSON at line \d+, column \d+: /)
   t.notMatch(broken.join('\n'), /leaky-pass/)
 })
 
