@@ -163,7 +163,8 @@ export function loadConfig (env: Env = process.env): Config {
           dsn: sentryDsn,
           environment: str(raw.SENTRY_ENVIRONMENT) ?? environment,
           tracesSampleRate: raw.SENTRY_TRACES_SAMPLE_RATE as number,
-          release: `vigil@${version}`
+          release: `vigil@${version}`,
+          tracePropagationTargets: (str(raw.SENTRY_TRACE_PROPAGATION_TARGETS) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
         },
     monitor: {
       configPath: str(raw.MONITOR_CONFIG),
