@@ -50,5 +50,5 @@ t.test('a missing url, a merge key, a duration past the timer limit and an expan
   t.match(output, /MONITOR_CONFIG environments\[0\]\.url: missing, expected an http or https URL/)
   t.match(output, /MONITOR_CONFIG environments\[1\]\.timeout: expected a duration of at most 596h/)
   t.match(output, /MONITOR_CONFIG environments\[1\]\.url: expected an http or https URL, got "\$\{BASIC\}@staging\.example\.com" \(expanded value hidden\)/)
-  t.notMatch(output, /planted-pw|TypeError|    at /)
+  t.notMatch(output, /planted-pw|TypeError|\n {4}at /)
 })
