@@ -19,7 +19,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   memory: benchMemory,
   startup: benchStartup,
   'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
-  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') }
+  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
+  redact: async () => { await script('bench/redact.ts') }
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

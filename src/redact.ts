@@ -1,21 +1,71 @@
+import { AhoCorasick } from '@monyone/aho-corasick/fast'
+
 /** What every scrubbed secret is replaced with. */
 export const REDACTED = '[REDACTED]'
 
-/** Replaces secrets in text: known values, URL credentials, bearer tokens and API-key query params. */
-export type Redactor = (text: string) => string
+/**
+ * Replaces secrets in text: known values, URL credentials, bearer tokens and secret query params.
+ * `longestSecret` (the longest known value) lets redactShortened cut a text safely.
+ */
+export type Redactor = ((text: string) => string) & { readonly longestSecret?: number }
 
-// Credentials inside URLs (`scheme://user:pass@host`), `Bearer <token>` and `key=`/`token=` params.
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi
+// Every pattern below runs in time linear in the text (issue 8: the redactor was quadratic):
+// - URL credentials (`scheme://user:pass@host`): the lookbehind lets a scheme start only where a
+//   word starts, so a long run of letters is scanned once, not once per letter.
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi
 const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/g
-const SECRET_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|password|secret)=)[^&#\s"']+/gi
+// - Query parameters: the name is bounded, and whether it is secret is decided by a second test,
+//   so that no pattern backtracks over a long name.
+const QUERY_PARAM = /([?&])([A-Za-z0-9_.%[\]-]{1,100})=([^&#\s"'<>]*)/g
+const SECRET_PARAM_NAME = /key|token|secret|pass|pwd|sig|credential|auth|session|code/i
 // `scheme://host/` with nothing after the root slash, which URL serialisation adds to a bare origin.
 const ROOT_SLASH = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)\/(?=$|[?#])/i
+// An http(s) URL with a query string, inside any text.
+const URL_QUERY = /\bhttps?:\/\/[^\s?#"'<>]*\?[^\s#"'<>]*/gi
+
+// Up to this many known values a single regular expression is fastest; past it, the cost of an
+// alternation grows with the number of values, and an Aho-Corasick automaton stays linear.
+const ALTERNATION_LIMIT = 32
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Replaces every occurrence of the known values; overlapping occurrences become one marker. */
+function knownValueReplacer (values: readonly string[]): Redactor {
+  if (values.length === 0) return (text) => text
+  if (values.length <= ALTERNATION_LIMIT) {
+    const known = new RegExp([...values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+    return (text) => text.replace(known, REDACTED)
+  }
+  const automaton = new AhoCorasick([...values])
+  return (text) => {
+    const matches = automaton.matchInText(text)
+    if (matches.length === 0) return text
+    matches.sort((a, b) => a.begin - b.begin)
+    let out = ''
+    let copied = 0
+    let runEnd = -1
+    for (const { begin, end } of matches) {
+      if (begin > runEnd) {
+        if (runEnd >= 0) out += REDACTED
+        out += text.slice(copied, begin)
+        runEnd = end
+        copied = end
+      } else if (end > runEnd) {
+        runEnd = end
+        copied = end
+      }
+    }
+    return out + REDACTED + text.slice(copied)
+  }
+}
+
+const hideSecretParams = (text: string): string =>
+  text.replace(QUERY_PARAM, (whole, sep: string, name: string) => SECRET_PARAM_NAME.test(name) ? `${sep}${name}=${REDACTED}` : whole)
 
 /**
  * Builds the one redactor of the process. Known secrets are matched as written, URL-encoded and
  * JSON-escaped, so they are caught in log lines and serialized events as well as in plain text.
+ * Runs in time linear in the text, whatever the number of secrets.
  */
 export function createRedactor (secrets: readonly string[]): Redactor {
   const variants = new Set<string>()
@@ -25,27 +75,61 @@ export function createRedactor (secrets: readonly string[]): Redactor {
     variants.add(encodeURIComponent(secret))
     variants.add(JSON.stringify(secret).slice(1, -1))
   }
-  const known = variants.size === 0
-    ? undefined
-    : new RegExp([...variants].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
-  return (text: string): string => {
-    let out = known === undefined ? text : text.replace(known, REDACTED)
+  const replaceKnown = knownValueReplacer([...variants])
+  const redact = (text: string): string => {
+    let out = replaceKnown(text)
     out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`)
     out = out.replace(BEARER, `$1 ${REDACTED}`)
-    return out.replace(SECRET_PARAMS, `$1${REDACTED}`)
+    return hideSecretParams(out)
   }
+  return Object.assign(redact, { longestSecret: [...variants].reduce((longest, v) => Math.max(longest, v.length), 0) })
+}
+
+// What is dropped from the end of a cut text after redaction: a secret (or a credential a pattern
+// would have recognised whole) cut in two by the cut is not recognised, and must not be shown in part.
+const MIN_CUT_MARGIN = 256
+
+/**
+ * Redacts at most about `max` characters of `text`: a long text is cut first (so a megabyte of
+ * probe output costs no more than a line), redacted, and its last characters dropped so that no
+ * part of a secret split by the cut survives. Ends with `…` when anything was cut.
+ */
+export function redactShortened (text: string, max: number, redact: Redactor): string {
+  if (text.length <= max) return redact(text)
+  const margin = Math.max(MIN_CUT_MARGIN, redact.longestSecret ?? 0)
+  const redacted = redact(text.slice(0, max + 2 * margin))
+  return `${redacted.slice(0, Math.min(max, Math.max(0, redacted.length - margin)))}…`
+}
+
+/** Query parameter names kept, every value hidden: `a=1&b=2` → `a=[REDACTED]&b=[REDACTED]`. */
+export function hideQueryString (query: string): string {
+  return query.replace(/(^|[?&])([^&=#]*)=[^&#]*/g, (_whole, sep: string, name: string) => `${sep}${name}=${REDACTED}`)
+}
+
+/** Every http(s) URL inside `text` with its query values hidden (for events sent to third parties). */
+export function hideUrlQueries (text: string): string {
+  return text.replace(URL_QUERY, (url) => {
+    const at = url.indexOf('?')
+    return url.slice(0, at) + hideQueryString(url.slice(at))
+  })
 }
 
 /**
- * A URL fit to show: credentials and secret query parameters removed, the marker left readable,
- * and no root slash added to a bare origin.
+ * A URL fit to show: credentials removed, every query parameter's value hidden (its name kept),
+ * the marker left readable, and no root slash added to a bare origin.
  */
 export function redactUrl (text: string): string {
   if (!URL.canParse(text)) return createRedactor([])(text)
   const url = new URL(text)
   url.username = ''
   url.password = ''
-  return url.toString().replace(SECRET_PARAMS, `$1${REDACTED}`).replace(ROOT_SLASH, '$1')
+  const query = url.search
+  url.search = ''
+  const shown = url.toString()
+  const hash = shown.indexOf('#')
+  const base = hash === -1 ? shown : shown.slice(0, hash)
+  const fragment = hash === -1 ? '' : shown.slice(hash)
+  return `${base}${query === '' ? '' : hideQueryString(query)}${fragment}`.replace(ROOT_SLASH, '$1')
 }
 
 /**

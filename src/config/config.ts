@@ -22,6 +22,8 @@ export interface SentryConfig {
   readonly environment: string
   readonly tracesSampleRate: number
   readonly release: string
+  /** URL prefixes (substrings) that receive trace headers; empty by default: none does. */
+  readonly tracePropagationTargets: readonly string[]
 }
 
 /** Where and how often deployed environments are checked (filled in by the monitor). */

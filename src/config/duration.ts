@@ -10,3 +10,9 @@ export function parseDuration (text: string): number | undefined {
   const unit = match[2] as keyof typeof UNIT_MS
   return Math.round(Number(match[1]) * UNIT_MS[unit])
 }
+
+/** The longest delay a Node.js timer keeps (2^31−1 ms ≈ 24.8 days); longer ones fire at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1
+
+/** The words of the problem line for a duration past the timer limit. */
+export const DURATION_LIMIT_EXPECTED = 'a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps)'

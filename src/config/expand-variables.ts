@@ -11,6 +11,19 @@ export interface Expansion {
   readonly value: unknown
   /** One line per reference to a variable that is not set, e.g. `environments[0].url: unknown variable ${X}`. */
   readonly problems: readonly string[]
+  /** Every string that held a reference: where (a JSON pointer), as written, and what it became. */
+  readonly references: readonly ExpandedValue[]
+}
+
+/** One string of the document that held at least one `${VAR}`. */
+export interface ExpandedValue {
+  readonly pointer: string
+  /** As written in the file, e.g. `${BASIC}@staging.example.com`: safe to show. */
+  readonly written: string
+  /** The values substituted for its references (the secrets it holds). */
+  readonly values: readonly string[]
+  /** True when it became a number (`attempts: ${ATTEMPTS}`). */
+  readonly numeric: boolean
 }
 
 /**
@@ -20,6 +33,7 @@ export interface Expansion {
  */
 export function expandVariables (document: unknown, env: Env): Expansion {
   const problems: string[] = []
+  const references: ExpandedValue[] = []
   const walk = (node: unknown, pointer: string): unknown => {
     if (typeof node === 'string') return expandString(node, pointer)
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`))
@@ -29,14 +43,17 @@ export function expandVariables (document: unknown, env: Env): Expansion {
     return node
   }
   const expandString = (text: string, pointer: string): unknown => {
+    const values: string[] = []
     const expanded = text.replace(REFERENCE, (match, name: string | undefined) => {
       if (name === undefined) return '$'
       const value = env[name]
-      if (value !== undefined) return value
+      if (value !== undefined) { values.push(value); return value }
       problems.push(`${displayPath(pointer) || '(top level)'}: unknown variable ${match}`)
       return match
     })
-    return WHOLE_NUMBER_REFERENCE.test(text) && NUMBER.test(expanded) ? Number(expanded) : expanded
+    const numeric = WHOLE_NUMBER_REFERENCE.test(text) && NUMBER.test(expanded)
+    if (values.length > 0) references.push({ pointer, written: text, values, numeric })
+    return numeric ? Number(expanded) : expanded
   }
-  return { value: walk(document, ''), problems }
+  return { value: walk(document, ''), problems, references }
 }

@@ -1,11 +1,12 @@
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from '../errors.js'
-import { AI_PROVIDERS } from './ai-providers.js'
+import { AI_PROVIDERS, apiRoot } from './ai-providers.js'
 import type { AiProviderConfig, ComponentName, Config } from './config.js'
 import { parseDuration } from './duration.js'
 import { EnvSchema, SECRET_VARIABLES } from './env-schema.js'
 import { loadMonitor } from './load-monitor.js'
 import { hasProtocol, urlCredentials } from './url.js'
+import { durationLimitProblems, schemeProblem, specificProblems, whitespaceProblems } from './variable-problems.js'
 import { packageVersion } from './version.js'
 
 type Env = Record<string, string | undefined>
@@ -42,7 +43,7 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     const protocols = fieldSchema(name).protocols
     const invalid = Value.Errors(schema, value).First() !== undefined ||
       (protocols !== undefined && !hasProtocol(String(value), protocols))
-    if (invalid) lines.push(problemLine(name, original[name], expected))
+    if (invalid) lines.push(schemeProblem(name, String(original[name]), expected) ?? problemLine(name, original[name], expected))
   }
   return lines
 }
@@ -94,14 +95,17 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 export function loadConfig (env: Env = process.env): Config {
   const original = pickKnown(env)
   const raw = Value.Default(EnvSchema, Value.Convert(EnvSchema, structuredClone(original))) as Raw
-  const problems = schemaProblems(original, raw)
+  const problems = [...whitespaceProblems(env), ...schemaProblems(original, raw)]
+  // Checks beyond the schema, on values the schema accepted (one line per variable).
+  const named = new Set(problems.map((line) => line.slice(0, line.indexOf(':'))))
+  problems.push(...[...durationLimitProblems(raw), ...specificProblems(raw)].filter((line) => !named.has(line.slice(0, line.indexOf(':')))))
 
   const aiProviders: AiProviderConfig[] = AI_PROVIDERS
     .filter((p) => typeof raw[p.keyVar] === 'string')
     .map((p) => ({
       name: p.name,
       apiKey: raw[p.keyVar] as string,
-      baseUrl: (str(raw[p.baseUrlVar]) ?? p.defaultBaseUrl).replace(/\/+$/, '')
+      baseUrl: apiRoot(str(raw[p.baseUrlVar]) ?? p.defaultBaseUrl, p.sdkSuffixes)
     }))
   const configured = new Set<ComponentName>([
     ...(raw.DATABASE_URL !== undefined ? ['database' as const] : []),
@@ -159,7 +163,8 @@ export function loadConfig (env: Env = process.env): Config {
           dsn: sentryDsn,
           environment: str(raw.SENTRY_ENVIRONMENT) ?? environment,
           tracesSampleRate: raw.SENTRY_TRACES_SAMPLE_RATE as number,
-          release: `vigil@${version}`
+          release: `vigil@${version}`,
+          tracePropagationTargets: (str(raw.SENTRY_TRACE_PROPAGATION_TARGETS) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
         },
     monitor: {
       configPath: str(raw.MONITOR_CONFIG),

@@ -1,8 +1,11 @@
 import type { EnvironmentTarget } from '../monitor/types.js'
-import { createRedactor } from '../redact.js'
-import { readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
-import type { MonitorFile } from './monitor-schema.js'
+import { createRedactor, type Redactor } from '../redact.js'
+import type { ExpandedValue } from './expand-variables.js'
+import { expandedPaths, expandedSecrets, readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
+import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { buildMonitorTargets } from './monitor-targets.js'
+import { durationLimitProblems } from './schema-problems.js'
+import { repositoryProblem } from './variable-problems.js'
 
 type Env = Record<string, string | undefined>
 
@@ -22,7 +25,7 @@ export interface LoadedMonitor {
   readonly githubLabels: readonly string[]
   readonly intervalMs: number
   readonly githubRepository: string | undefined
-  /** Passwords found in environment URLs, for the process redactor. */
+  /** Passwords found in environment URLs and every value from a `${VAR}`, for the process redactor. */
   readonly secrets: readonly string[]
   readonly problems: readonly string[]
 }
@@ -32,17 +35,24 @@ const MIN_INTERVAL_MS = 1000
 
 /** Reads MONITOR_CONFIG (when set) and the domain shorthands into environment targets. */
 export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
-  const redact = createRedactor(inputs.secrets)
   const problems: string[] = []
   let file: MonitorFile | undefined
+  let references: readonly ExpandedValue[] = []
   if (inputs.configPath !== undefined) {
-    const read = readMonitorFile(inputs.configPath, env, redact)
+    const read = readMonitorFile(inputs.configPath, env, createRedactor(inputs.secrets))
     file = read.file
+    references = read.references
     problems.push(...read.problems)
+    if (file !== undefined) problems.push(...durationLimitProblems(PREFIX, MonitorFileSchema, file))
   }
-  // Runs on an invalid file too, so that every problem is reported in one go.
-  const targets = buildMonitorTargets(file, inputs, redact)
+  const secrets = file === undefined ? [] : [...urlSecrets(file), ...expandedSecrets(references)]
+  const redact = createRedactor([...inputs.secrets, ...secrets])
+  // Runs on an invalid file too, so that every problem is reported in one go; targets are built
+  // only from a file that passed validation.
+  const targets = buildMonitorTargets(file, inputs, redact, problems.length === 0)
   problems.push(...targets.problems)
+  const repositoryIssue = targets.githubRepository === undefined ? undefined : repositoryProblem(targets.githubRepository)
+  if (repositoryIssue !== undefined) problems.push(`${PREFIX} github.repository: ${repositoryIssue}`)
 
   const intervalMs = targets.intervalMs ?? inputs.intervalMs ?? 0
   const intervalKnown = targets.intervalMs !== undefined || inputs.intervalMs !== undefined
@@ -51,13 +61,32 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
     problems.push(`${source}: expected at least 1s, got ${intervalMs} ms`)
   }
   return {
-    environments: problems.length > 0 ? [] : targets.environments,
+    // Values from `${VAR}` may be in the URL (a host, a path): the shown URL hides them too.
+    environments: problems.length > 0 ? [] : targets.environments.map((target) => ({ ...target, displayUrl: redact(target.displayUrl) })),
     githubLabels: targets.githubLabels,
     intervalMs,
     githubRepository: targets.githubRepository,
-    secrets: file === undefined ? [] : urlSecrets(file),
-    problems: tidy(problems)
+    secrets,
+    problems: tidy(problems.map((line) => withoutExpandedValue(line, references, redact)))
   }
+}
+
+const GOT = ', got '
+
+/**
+ * A problem line about a value that holds a `${VAR}` (or contains one) shows the value as written
+ * in the file, never as expanded: `got "${BASIC}@staging.example.com" (expanded value hidden)`.
+ */
+function withoutExpandedValue (line: string, references: readonly ExpandedValue[], redact: Redactor): string {
+  const at = line.lastIndexOf(GOT)
+  if (at === -1 || !line.startsWith(`${PREFIX} `)) return line
+  const field = line.slice(PREFIX.length + 1, line.indexOf(': '))
+  const paths = expandedPaths(references)
+  const written = paths.get(field)
+  const inside = written === undefined && [...paths.keys()].some((path) => path.startsWith(`${field}.`) || path.startsWith(`${field}[`))
+  if (written === undefined && !inside) return line
+  const shown = written === undefined ? 'a value holding ${…} (hidden)' : `${redact(JSON.stringify(written))} (expanded value hidden)`
+  return `${line.slice(0, at)}${GOT}${shown}`
 }
 
 // One line per field (the first found wins), grouped by where they point.

@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs'
-import { parseDocument } from 'yaml'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { LineCounter, parseDocument } from 'yaml'
 import type { Redactor } from '../redact.js'
-import { expandVariables } from './expand-variables.js'
+import { expandVariables, type ExpandedValue } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
-import { schemaProblems } from './schema-problems.js'
+import { displayPath, schemaProblems } from './schema-problems.js'
 import { urlCredentials } from './url.js'
 
 type Env = Record<string, string | undefined>
 
 /** Problem lines about the monitor file all start with this. */
 export const PREFIX = 'MONITOR_CONFIG'
+
+/** Largest monitor file read (1 MiB): far above any real one, and a bound on start-up work. */
+export const MONITOR_FILE_MAX_BYTES = 1024 * 1024
 
 /**
  * The monitor file after `${VAR}` expansion (undefined when it could not be read or parsed) and the
@@ -18,15 +21,43 @@ export const PREFIX = 'MONITOR_CONFIG'
 export interface MonitorFileResult {
   readonly file: MonitorFile | undefined
   readonly problems: readonly string[]
+  /** Strings that held a `${VAR}`: their values are secrets and are never echoed. */
+  readonly references: readonly ExpandedValue[]
 }
 
 function readText (path: string): string | { problem: string } {
+  let fd: number | undefined
   try {
-    return readFileSync(path, 'utf8')
+    fd = openSync(path, 'r')
+    const size = fstatSync(fd).size
+    if (size > MONITOR_FILE_MAX_BYTES) {
+      return { problem: `${PREFIX}: ${JSON.stringify(path)} is ${size} bytes, expected at most ${MONITOR_FILE_MAX_BYTES} (1 MiB)` }
+    }
+    const buffer = Buffer.alloc(size)
+    const read = readSync(fd, buffer, 0, size, 0)
+    return buffer.toString('utf8', 0, read)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
     return { problem: `${PREFIX}: cannot read ${JSON.stringify(path)} (${code})` }
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
+}
+
+// Fields whose expanded values identify rather than protect (they are shown in issue titles,
+// markers, labels and the report): not treated as secrets. Everything else from `${VAR}` is one.
+const SHOWN_FIELDS = [/^\/environments\/\d+\/name$/, /^\/github\//, /^\/environments\/\d+\/labels\//]
+
+/** The values that came from `${VAR}` and are secrets to the redactor (issue 8). */
+export function expandedSecrets (references: readonly ExpandedValue[]): string[] {
+  return references
+    .filter((ref) => !ref.numeric && !SHOWN_FIELDS.some((field) => field.test(ref.pointer)))
+    .flatMap((ref) => ref.values)
+}
+
+/** The display paths (`environments[0].url`) of strings that held a `${VAR}`. */
+export function expandedPaths (references: readonly ExpandedValue[]): Map<string, string> {
+  return new Map(references.map((ref) => [displayPath(ref.pointer), ref.written]))
 }
 
 /** URL passwords written in the file (literally or through `${VAR}`), so they can be redacted everywhere. */
@@ -36,27 +67,47 @@ export function urlSecrets (file: MonitorFile): string[] {
   return environments.flatMap((entry) => urlCredentials(String(entry?.url)) ?? [])
 }
 
+// Top-level `x-…` keys hold anchors for `<<: *name` merges (as in docker compose files).
+function withoutExtensions (value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('x-')))
+}
+
+function parse (text: string, redact: Redactor): { value: unknown } | { problems: string[] } {
+  const lineCounter = new LineCounter()
+  // YAML error messages can quote the offending source line, which may hold a secret: keep the first line.
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter })
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0])
+        return `${PREFIX}: not valid YAML or JSON at line ${line}, column ${col}: ${redact(e.message.split('\n')[0] ?? e.code)}`
+      })
+    }
+  }
+  try {
+    return { value: withoutExtensions(document.toJS() ?? {}) }
+  } catch (error) {
+    // toJS refuses alias bombs (more aliases than it allows) with an Error.
+    return { problems: [`${PREFIX}: cannot be read: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
+  }
+}
+
 /**
- * Reads the monitor file (YAML, and so JSON too), expands `${VAR}` from `env` and validates it.
- * Every problem is reported, one line each, with values passed through `redact`.
+ * Reads the monitor file (YAML, and so JSON too; merge keys `<<` supported), expands `${VAR}` from
+ * `env` and validates it. Every problem is reported, one line each, with values passed through
+ * `redact`, and no value that holds an expansion echoed.
  */
 export function readMonitorFile (path: string, env: Env, redact: Redactor): MonitorFileResult {
   const text = readText(path)
-  if (typeof text !== 'string') return { file: undefined, problems: [text.problem] }
+  if (typeof text !== 'string') return { file: undefined, problems: [text.problem], references: [] }
+  const parsed = parse(text, redact)
+  if ('problems' in parsed) return { file: undefined, problems: parsed.problems, references: [] }
 
-  // YAML error messages quote the offending source line, which may hold a secret: keep the first line.
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
-  if (document.errors.length > 0) {
-    return {
-      file: undefined,
-      problems: document.errors.map((e) => `${PREFIX}: not valid YAML or JSON: ${redact(e.message.split('\n')[0] ?? e.code)}`)
-    }
-  }
-  const parsed: unknown = document.toJS() ?? {}
-  const expansion = expandVariables(parsed, env)
+  const expansion = expandVariables(parsed.value, env)
   const problems = [
     ...expansion.problems.map((p) => `${PREFIX} ${p}`),
     ...schemaProblems(PREFIX, MonitorFileSchema, expansion.value, redact)
   ]
-  return { file: expansion.value as MonitorFile, problems }
+  return { file: expansion.value as MonitorFile, problems, references: expansion.references }
 }

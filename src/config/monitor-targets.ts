@@ -68,7 +68,7 @@ function shorthand (variable: string, name: string, domain: string | undefined, 
  * STAGING_RAILWAY_DOMAIN shorthands into environment targets with every default applied, and
  * reports what still does not fit: non-HTTP URLs, zero timeouts, duplicate names.
  */
-export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: Shorthands, redact: Redactor): MonitorTargets {
+export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: Shorthands, redact: Redactor, fileValid = true): MonitorTargets {
   const problems: string[] = []
   // The file may have failed validation: look only at what has the right shape.
   const entries = (Array.isArray(file?.environments) ? file.environments : [])
@@ -94,7 +94,7 @@ export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: 
 
   // Targets are built only from a file that passed validation (the caller knows; see load-monitor).
   return {
-    environments: problems.length > 0 ? [] : [...entries, ...extra].map(({ entry }) => toTarget(entry)),
+    environments: problems.length > 0 || !fileValid ? [] : [...entries, ...extra].map(({ entry }) => toTarget(entry)),
     githubLabels: [...new Set(Array.isArray(file?.github?.labels) ? file.github.labels : DEFAULT_GITHUB_LABELS)],
     intervalMs: file?.interval === undefined ? undefined : ms(file.interval),
     githubRepository: file?.github?.repository,

@@ -1,8 +1,9 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType } from '@sinclair/typebox/value'
 import type { Redactor } from '../redact.js'
+import { DURATION_LIMIT_EXPECTED, DURATION_PATTERN, MAX_DURATION_MS, parseDuration } from './duration.js'
 
-interface Annotated { expected?: string, properties?: Record<string, unknown> }
+interface Annotated { expected?: string, properties?: Record<string, unknown>, items?: unknown, pattern?: string }
 
 /** `/environments/1/url` → `environments[1].url`. */
 export function displayPath (pointer: string): string {
@@ -36,4 +37,25 @@ export function schemaProblems (prefix: string, schema: TSchema, value: unknown,
     }
   }
   return [...lines.values()]
+}
+
+/**
+ * One line per duration (any field whose schema has the duration pattern) longer than a timer can
+ * wait: `<prefix> <path>: expected a duration of at most 596h …, got "600h"`.
+ */
+export function durationLimitProblems (prefix: string, schema: TSchema, value: unknown): string[] {
+  const lines: string[] = []
+  const walk = (node: Annotated, child: unknown, pointer: string): void => {
+    if (typeof child === 'string' && node.pattern === DURATION_PATTERN && (parseDuration(child) ?? 0) > MAX_DURATION_MS) {
+      lines.push(`${prefix} ${displayPath(pointer)}: expected ${DURATION_LIMIT_EXPECTED}, got ${JSON.stringify(child)}`)
+    } else if (Array.isArray(child) && node.items !== undefined) {
+      child.forEach((item, i) => { walk(node.items as Annotated, item, `${pointer}/${i}`) })
+    } else if (child !== null && typeof child === 'object' && node.properties !== undefined) {
+      for (const [key, sub] of Object.entries(node.properties)) {
+        walk(sub as Annotated, (child as Record<string, unknown>)[key], `${pointer}/${key}`)
+      }
+    }
+  }
+  walk(schema as Annotated, value, '')
+  return lines
 }

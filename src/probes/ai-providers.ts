@@ -1,7 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import type { AiProviderConfig } from '../config/config.js'
 import { AI_PROVIDER_ENDPOINTS } from './ai-provider-table.js'
-import { errorInfo, networkFailure, shorten, type Probe, type ProbeOutcome } from './probe.js'
+import { errorInfo, networkFailure, type Probe, type ProbeOutcome } from './probe.js'
 
 export interface AiProviderProbeOptions {
   readonly provider: AiProviderConfig
@@ -28,8 +28,8 @@ export function classifyAiResponse (statusCode: number): ProbeOutcome {
 function classifyAiError (error: unknown, timeoutMs: number): string {
   const { message, code } = errorInfo(error)
   if (code === 'UND_ERR_ABORTED' || /abort|timeout/i.test(message) || code?.includes('TIMEOUT') === true) return `timeout: no answer within ${timeoutMs} ms`
-  if (code?.startsWith('ERR_TLS') === true || /certificate|SSL/i.test(message)) return `TLS failure: ${shorten(message, 120)}`
-  return networkFailure(code, message) ?? shorten(message)
+  if (code?.startsWith('ERR_TLS') === true || /certificate|SSL/i.test(message)) return `TLS failure: ${message}`
+  return networkFailure(code, message) ?? message
 }
 
 /** One AI provider, named after it and grouped under `ai_providers`. */

@@ -1,6 +1,6 @@
 import type { ComponentRegistry } from '../health/component-registry.js'
 import type { Metrics } from '../metrics/create-metrics.js'
-import { redactValue, type Redactor } from '../redact.js'
+import { redactShortened, redactValue, type Redactor } from '../redact.js'
 import type { ErrorReporter } from '../sentry.js'
 import { errorInfo, shorten, type Probe, type ProbeOutcome } from './probe.js'
 import { watchStatusChanges, type ProbeLogger } from './status-changes.js'
@@ -14,6 +14,16 @@ export interface ProberOptions {
   readonly timeoutMs: number
   readonly log: ProbeLogger
   readonly errorReporter?: ErrorReporter | undefined
+}
+
+// Longest error text and detail value kept from a probe, in characters.
+const ERROR_MAX = 1000
+const DETAIL_MAX = 200
+
+// Details are a handful of figures and names; a long string among them is cut, not redacted whole.
+function redactDetails (details: Readonly<Record<string, unknown>>, redact: Redactor): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).map(([key, value]) =>
+    [key, typeof value === 'string' ? redactShortened(value, DETAIL_MAX, redact) : redactValue(value, redact)]))
 }
 
 /** Runs the probes in the background and records what they find. */
@@ -45,8 +55,9 @@ export function createProber (options: ProberOptions): Prober {
     const result = {
       status: outcome.status,
       latencyMs,
-      ...(outcome.error === undefined ? {} : { error: shorten(redact(outcome.error)) }),
-      ...(outcome.details === undefined ? {} : { details: redactValue(outcome.details, redact) })
+      // Probe texts are cut before they are redacted: a dependency can answer with megabytes.
+      ...(outcome.error === undefined ? {} : { error: shorten(redactShortened(outcome.error, ERROR_MAX, redact)) }),
+      ...(outcome.details === undefined ? {} : { details: redactDetails(outcome.details, redact) })
     }
     registry.record(probe.name, result)
     metrics.componentUp.set({ component: probe.name }, outcome.status === 'unhealthy' ? 0 : 1)
@@ -60,7 +71,7 @@ export function createProber (options: ProberOptions): Prober {
     const started = performance.now()
     const deadline = setTimeout(() => { controller.abort() }, timeoutMs)
     const work = probe.check(controller.signal).catch((error: unknown): ProbeOutcome =>
-      ({ status: 'unhealthy', error: `probe failed: ${shorten(errorInfo(error).message)}` }))
+      ({ status: 'unhealthy', error: `probe failed: ${errorInfo(error).message}` }))
     const done = work.finally(() => {
       clearTimeout(deadline)
       running.delete(probe.name)

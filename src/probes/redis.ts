@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis'
-import { errorInfo, networkFailure, shorten, type Probe, type ProbeOutcome } from './probe.js'
+import { errorInfo, networkFailure, type Probe, type ProbeOutcome } from './probe.js'
 
 export interface RedisProbeOptions {
   readonly url: string
@@ -48,8 +48,8 @@ export function classifyRedisError (error: unknown, timeoutMs: number, lastConne
     // The server turned the client away: that, not the closed connection, is the news.
     return /^(authentication|TLS)/.test(cause) ? cause : `${down}: ${cause}`
   }
-  if (/wrong version number|ssl|tls/i.test(message)) return `TLS handshake failed: ${shorten(message, 120)}`
-  return networkFailure(code, message) ?? shorten(message)
+  if (/wrong version number|ssl|tls/i.test(message)) return `TLS handshake failed: ${message}`
+  return networkFailure(code, message) ?? message
 }
 
 /** Picks the report figures out of an INFO reply. */

@@ -85,7 +85,7 @@ t.test('a secret value is never echoed in a problem line', async (t) => {
   t.equal(problems.length, 3)
   for (const line of problems) {
     t.notMatch(line, SECRET)
-    t.match(line, /\(value hidden\)/)
+    t.match(line, /\(value hidden\)|got scheme "mysql"$/)
   }
 })
 
@@ -106,4 +106,37 @@ t.test('the process exits 1 before listening, one line per problem, no secret pr
   t.match(output, /^DATABASE_URL: expected/m)
   t.notMatch(output, SECRET)
   t.notMatch(output, /Server listening/)
+})
+
+const moreBadValues: Array<[string, Record<string, string>, string]> = [
+  ['a probe interval past the timer limit', { PROBE_INTERVAL: '600h' }, 'PROBE_INTERVAL: expected a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps), got "600h"'],
+  ['a monitor interval past the timer limit', { MONITOR_INTERVAL: '600h', RAILWAY_DOMAIN: 'a.example.com' }, 'MONITOR_INTERVAL: expected a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps), got "600h"'],
+  ['a misspelt database scheme, shown with a suggestion', { DATABASE_URL: `postgress://app:${SECRET}@db/app` }, 'DATABASE_URL: expected a postgres or postgresql URL, got scheme "postgress" (did you mean postgres://?)'],
+  ['a repository with .git', { GITHUB_REPOSITORY: 'acme/platform.git' }, 'GITHUB_REPOSITORY: expected owner/name without ".git", got "acme/platform.git" (did you mean "acme/platform"?)'],
+  ['an all-whitespace detailed token', { HEALTH_DETAILED_TOKEN: '   \t ' }, 'HEALTH_DETAILED_TOKEN: expected a non-empty value, got only whitespace (unset the variable to leave it off)'],
+  ['a Sentry DSN without key or project', { SENTRY_DSN: `https://${SECRET}.ingest.example.com` }, 'SENTRY_DSN: expected a Sentry DSN such as https://<key>@<host>/<project id>, got (value hidden)']
+]
+for (const [kind, env, expected] of moreBadValues) {
+  t.test(`${kind}: one line`, async (t) => {
+    t.same(problemsOf(env), [expected])
+  })
+}
+
+t.test('a well-formed Sentry DSN is accepted', async (t) => {
+  t.same(problemsOf({ SENTRY_DSN: 'https://0123abcd@o1.ingest.sentry.io/4505' }), [])
+})
+
+t.test('AI base URLs are accepted with or without the path the providers\' SDKs add', async (t) => {
+  const sdkForms: Record<string, [string, string]> = {
+    OPENAI_BASE_URL: ['https://gw.example.com/openai/v1/', 'https://gw.example.com/openai'],
+    ANTHROPIC_BASE_URL: ['https://api.anthropic.com/v1', 'https://api.anthropic.com'],
+    GOOGLE_BASE_URL: ['https://generativelanguage.googleapis.com/v1beta', 'https://generativelanguage.googleapis.com'],
+    GROQ_BASE_URL: ['https://api.groq.com/openai/v1', 'https://api.groq.com'],
+    OPENROUTER_BASE_URL: ['https://openrouter.ai/api/v1', 'https://openrouter.ai']
+  }
+  const keys = { OPENAI_API_KEY: 'k1-test', ANTHROPIC_API_KEY: 'k2-test', GOOGLE_API_KEY: 'k3-test', GROQ_API_KEY: 'k4-test', OPENROUTER_API_KEY: 'k5-test' }
+  const withSuffix = loadConfig({ ...keys, ...Object.fromEntries(Object.entries(sdkForms).map(([name, [given]]) => [name, given])) })
+  const plain = loadConfig({ ...keys, ...Object.fromEntries(Object.entries(sdkForms).map(([name, [, root]]) => [name, root])) })
+  t.same(withSuffix.aiProviders.map((p) => p.baseUrl), Object.values(sdkForms).map(([, root]) => root))
+  t.same(plain.aiProviders.map((p) => p.baseUrl), Object.values(sdkForms).map(([, root]) => root))
 })

@@ -151,10 +151,67 @@ t.test('an unreadable or unparsable file stops start-up with one line', async (t
   t.same(problems({ MONITOR_CONFIG: join(dir, 'missing.yaml') }), [`MONITOR_CONFIG: cannot read ${JSON.stringify(join(dir, 'missing.yaml'))} (ENOENT)`])
   const broken = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n   url: [https://u:leaky-pass@x\n') })
   t.equal(broken.length >= 1, true)
-  t.match(broken[0], /^MONITOR_CONFIG: not valid YAML or JSON: /)
+  t.match(broken[0], /^MONITOR_CONFIG: not valid YAML or JSON at line \d+, column \d+: /)
   t.notMatch(broken.join('\n'), /leaky-pass/)
 })
 
 t.test('a monitor interval under one second is refused', async (t) => {
   t.same(problems({ RAILWAY_DOMAIN: 'a.example.com', MONITOR_INTERVAL: '500ms' }), ['MONITOR_INTERVAL: expected at least 1s, got 500 ms'])
+})
+
+t.test('every value from ${VAR} is a secret: redacted everywhere, query values hidden in the shown URL', async (t) => {
+  const config = loadConfig({
+    MONITOR_CONFIG: file('environments:\n  - name: production\n    url: "http://host.example.com/?access_key=${ACCESS_KEY}&client_secret=${CLIENT_SECRET}&token=${TOK}&page=2"\n'),
+    ACCESS_KEY: 'AK-planted-1', CLIENT_SECRET: 'CS-planted-2', TOK: 'TK-planted-3'
+  })
+  for (const secret of ['AK-planted-1', 'CS-planted-2', 'TK-planted-3']) t.ok(config.secrets.includes(secret), secret)
+  t.equal(config.monitor.environments[0]?.displayUrl, 'http://host.example.com?access_key=[REDACTED]&client_secret=[REDACTED]&token=[REDACTED]&page=[REDACTED]')
+})
+
+t.test('names, labels and numbers from ${VAR} stay readable', async (t) => {
+  const config = loadConfig({
+    MONITOR_CONFIG: file('environments:\n  - name: ${ENV_NAME}\n    url: https://a.example.com\n    attempts: ${ATTEMPTS}\n    labels: ["${TEAM}"]\n'),
+    ENV_NAME: 'production', ATTEMPTS: '4', TEAM: 'team-payments'
+  })
+  t.same(config.secrets, [])
+  t.equal(config.monitor.environments[0]?.attempts, 4)
+})
+
+t.test('a problem line never echoes a value holding an expansion', async (t) => {
+  const lines = problems({
+    MONITOR_CONFIG: file('environments:\n  - name: staging\n    url: "${BASIC}@staging.example.com"\n    timeout: "${T}"\n'),
+    BASIC: 'alice:planted-pw', T: 'planted-timeout'
+  })
+  t.same(lines, [
+    'MONITOR_CONFIG environments[0].timeout: expected a duration such as 500ms, 10s, 15m or 1h, got "${T}" (expanded value hidden)',
+    'MONITOR_CONFIG environments[0].url: expected an http or https URL, got "${BASIC}@staging.example.com" (expanded value hidden)'
+  ])
+})
+
+t.test('YAML merge keys work, with anchors kept under x- keys', async (t) => {
+  const config = loadConfig({
+    MONITOR_CONFIG: file('x-defaults: &defaults\n  timeout: 3s\n  attempts: 2\nenvironments:\n  - <<: *defaults\n    name: a\n    url: https://a.example.com\n    attempts: 5\n')
+  })
+  t.match(config.monitor.environments[0], { timeoutMs: 3000, attempts: 5 })
+})
+
+t.test('an environment without url is one problem line, not a TypeError', async (t) => {
+  t.same(problems({ MONITOR_CONFIG: file('environments: [{name: a}]\n') }), ['MONITOR_CONFIG environments[0].url: missing, expected an http or https URL'])
+})
+
+t.test('YAML syntax errors give line and column', async (t) => {
+  t.same(problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n    url: https://a.example.com\n    name: b\n') }).map((l) => /at line \d+, column \d+/.exec(l)?.[0]), ['at line 4, column 5'])
+})
+
+t.test('a monitor file past 1 MiB is refused unread', async (t) => {
+  const path = file(`# ${'x'.repeat(1024 * 1024)}\n`)
+  t.same(problems({ MONITOR_CONFIG: path }), [`MONITOR_CONFIG: ${JSON.stringify(path)} is 1048579 bytes, expected at most 1048576 (1 MiB)`])
+})
+
+t.test('durations past the timer limit and a .git repository are refused', async (t) => {
+  t.same(problems({ MONITOR_CONFIG: file('interval: 600h\ngithub:\n  repository: acme/platform.git\nenvironments:\n  - name: a\n    url: https://a.example.com\n    retry_delay: 1000h\n') }), [
+    'MONITOR_CONFIG environments[0].retry_delay: expected a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps), got "1000h"',
+    'MONITOR_CONFIG github.repository: expected owner/name without ".git", got "acme/platform.git" (did you mean "acme/platform"?)',
+    'MONITOR_CONFIG interval: expected a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps), got "600h"'
+  ])
 })
