@@ -3,6 +3,9 @@ import { createRedactor } from '../redact.js'
 import { readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
 import type { MonitorFile } from './monitor-schema.js'
 import { buildMonitorTargets } from './monitor-targets.js'
+import { checkSecrets, proxyFromEnv } from './check-options.js'
+import { urlCredentials } from './url.js'
+import type { ProxySettings } from '../monitor/types.js'
 
 type Env = Record<string, string | undefined>
 
@@ -22,7 +25,11 @@ export interface LoadedMonitor {
   readonly githubLabels: readonly string[]
   readonly intervalMs: number
   readonly githubRepository: string | undefined
-  /** Passwords found in environment URLs, for the process redactor. */
+  /** Checks in flight at once (the file's `concurrency`, default 100). */
+  readonly concurrency: number
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY, for the checks and the AI probes. */
+  readonly proxy: ProxySettings
+  /** Passwords found in environment and proxy URLs, and header values, for the process redactor. */
   readonly secrets: readonly string[]
   readonly problems: readonly string[]
 }
@@ -41,7 +48,8 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
     problems.push(...read.problems)
   }
   // Runs on an invalid file too, so that every problem is reported in one go.
-  const targets = buildMonitorTargets(file, inputs, redact)
+  const proxy = proxyFromEnv(env)
+  const targets = buildMonitorTargets(file, { ...inputs, proxy }, redact)
   problems.push(...targets.problems)
 
   const intervalMs = targets.intervalMs ?? inputs.intervalMs ?? 0
@@ -55,7 +63,13 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
     githubLabels: targets.githubLabels,
     intervalMs,
     githubRepository: targets.githubRepository,
-    secrets: file === undefined ? [] : urlSecrets(file),
+    concurrency: targets.concurrency,
+    proxy,
+    secrets: [
+      ...(file === undefined ? [] : urlSecrets(file)),
+      ...(file === undefined || !Array.isArray(file.environments) ? [] : file.environments.flatMap((entry) => entry !== null && typeof entry === 'object' ? checkSecrets(entry) : [])),
+      ...[proxy.httpProxy, proxy.httpsProxy].flatMap((url) => urlCredentials(url) ?? [])
+    ],
     problems: tidy(problems)
   }
 }
