@@ -100,3 +100,14 @@ t.test('an https target that accepts TCP and never answers costs one connection 
   t.equal(sockets.length, 2, 'no second connection to read the certificate')
   t.equal(result.tlsDaysLeft, null)
 })
+
+t.test('the report entry of an environment with tls_skip_verify says verification is off', async (t) => {
+  const { environmentSummary } = await import('../../src/monitor/environment-summary.js')
+  const certificate = await makeWrongHostCertificate(90)
+  const server = await startTargetServer(certificate)
+  t.teardown(async () => { await server.close() })
+  const summary = environmentSummary(await checkEnvironment(testTarget(server.url, { tlsSkipVerify: true })), undefined)
+  t.equal(summary.status, 'healthy')
+  t.equal(summary.tls_verified, false)
+  t.same(summary.tls_problems, ['TLS certificate does not match the host name 127.0.0.1', 'TLS certificate is self-signed and not trusted'])
+})
