@@ -38,7 +38,7 @@ const makeTargets = (count: number): EnvironmentTarget[] => Array.from({ length:
 })
 
 // A short warm-up cycle: JIT and the connection pool, as in a long-running process.
-await runCycle(makeTargets(CONCURRENCY * 2), { concurrency: CONCURRENCY, dispatcher })
+await runCycle(makeTargets(CONCURRENCY * 2), { concurrency: CONCURRENCY })
 
 // Baseline on the same host, same moment: bare undici GETs with the same pool, no checking logic.
 // On a loaded machine it shows how much of the figure is the host rather than the monitor.
@@ -62,7 +62,7 @@ const baselineCpuMs = cpuMs(process.cpuUsage(baselineCpu))
 const targets = makeTargets(ENVIRONMENTS)
 const startCpu = process.cpuUsage()
 const started = performance.now()
-const results = await runCycle(targets, { concurrency: CONCURRENCY, dispatcher })
+const results = await runCycle(targets, { concurrency: CONCURRENCY })
 const elapsedMs = performance.now() - started
 const cycleCpuMs = cpuMs(process.cpuUsage(startCpu))
 const healthy = results.filter((r) => r.status === 'healthy').length

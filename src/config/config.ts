@@ -1,4 +1,4 @@
-import type { EnvironmentTarget } from '../monitor/types.js'
+import type { EnvironmentTarget, ProxySettings } from '../monitor/types.js'
 import type { AiProviderName } from './ai-providers.js'
 
 /** Names a component can have in REQUIRED_COMPONENTS and in the report. */
@@ -37,6 +37,8 @@ export interface MonitorSettings {
   readonly environments: readonly EnvironmentTarget[]
   /** The monitor file's `github.labels` (default `deployment-alert`), on every incident issue. */
   readonly githubLabels: readonly string[]
+  /** The monitor file's `concurrency` (default 100): environments checked at once. */
+  readonly concurrency: number
 }
 
 export interface GithubSettings {
@@ -71,6 +73,8 @@ export interface Config {
   readonly monitor: MonitorSettings
   readonly github: GithubSettings
   readonly stateDatabaseUrl: string | undefined
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY (empty strings when unset), for checks and AI probes. */
+  readonly proxy: ProxySettings
   /** Every credential value found in the configuration, for redaction. */
   readonly secrets: readonly string[]
 }

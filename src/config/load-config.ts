@@ -172,10 +172,12 @@ export function loadConfig (env: Env = process.env): Config {
       stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
       intervalMs: monitor.intervalMs,
       environments: monitor.environments,
-      githubLabels: monitor.githubLabels
+      githubLabels: monitor.githubLabels,
+      concurrency: monitor.concurrency
     },
     github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
+    proxy: monitor.proxy,
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
   return deepFreeze(config)

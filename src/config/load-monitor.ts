@@ -6,6 +6,9 @@ import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { buildMonitorTargets } from './monitor-targets.js'
 import { durationLimitProblems } from './schema-problems.js'
 import { repositoryProblem } from './variable-problems.js'
+import { checkSecrets, proxyFromEnv } from './check-options.js'
+import { urlCredentials } from './url.js'
+import type { ProxySettings } from '../monitor/types.js'
 
 type Env = Record<string, string | undefined>
 
@@ -25,7 +28,11 @@ export interface LoadedMonitor {
   readonly githubLabels: readonly string[]
   readonly intervalMs: number
   readonly githubRepository: string | undefined
-  /** Passwords found in environment URLs and every value from a `${VAR}`, for the process redactor. */
+  /** Checks in flight at once (the file's `concurrency`, default 100). */
+  readonly concurrency: number
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY, for the checks and the AI probes. */
+  readonly proxy: ProxySettings
+  /** Passwords in environment and proxy URLs, header values and every value from a `${VAR}`, for the process redactor. */
   readonly secrets: readonly string[]
   readonly problems: readonly string[]
 }
@@ -45,11 +52,17 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
     problems.push(...read.problems)
     if (file !== undefined) problems.push(...durationLimitProblems(PREFIX, MonitorFileSchema, file))
   }
-  const secrets = file === undefined ? [] : [...urlSecrets(file), ...expandedSecrets(references)]
+  const proxy = proxyFromEnv(env)
+  const headerSecrets = file === undefined || !Array.isArray(file.environments) ? [] : file.environments.flatMap((entry) => entry !== null && typeof entry === 'object' ? checkSecrets(entry) : [])
+  const secrets = [
+    ...(file === undefined ? [] : [...urlSecrets(file), ...expandedSecrets(references)]),
+    ...headerSecrets,
+    ...[proxy.httpProxy, proxy.httpsProxy].flatMap((url) => urlCredentials(url) ?? [])
+  ]
   const redact = createRedactor([...inputs.secrets, ...secrets])
   // Runs on an invalid file too, so that every problem is reported in one go; targets are built
   // only from a file that passed validation.
-  const targets = buildMonitorTargets(file, inputs, redact, problems.length === 0)
+  const targets = buildMonitorTargets(file, { ...inputs, proxy }, redact, problems.length === 0)
   problems.push(...targets.problems)
   const repositoryIssue = targets.githubRepository === undefined ? undefined : repositoryProblem(targets.githubRepository)
   if (repositoryIssue !== undefined) problems.push(`${PREFIX} github.repository: ${repositoryIssue}`)
@@ -66,6 +79,8 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
     githubLabels: targets.githubLabels,
     intervalMs,
     githubRepository: targets.githubRepository,
+    concurrency: targets.concurrency,
+    proxy,
     secrets,
     problems: tidy(problems.map((line) => withoutExpandedValue(line, references, redact)))
   }

@@ -1,4 +1,5 @@
-import type { EnvironmentTarget } from '../monitor/types.js'
+import type { EnvironmentTarget, ProxySettings } from '../monitor/types.js'
+import { checkOptions } from './check-options.js'
 import { redactUrl, type Redactor } from '../redact.js'
 import { parseDuration } from './duration.js'
 import { PREFIX } from './monitor-file.js'
@@ -13,12 +14,16 @@ export interface MonitorTargets {
   readonly intervalMs: number | undefined
   /** From the file's `github.repository`, which overrides GITHUB_REPOSITORY. */
   readonly githubRepository: string | undefined
+  /** From the file's `concurrency` (default 100): checks in flight at once. */
+  readonly concurrency: number
   readonly problems: readonly string[]
 }
 
 export interface Shorthands {
   readonly railwayDomain: string | undefined
   readonly stagingRailwayDomain: string | undefined
+  /** The HTTP_PROXY family, for environments without a `proxy` of their own. */
+  readonly proxy?: ProxySettings | undefined
 }
 
 // Host name with an optional port: what Railway shows as a service's domain.
@@ -26,7 +31,7 @@ const DOMAIN = /^(?=.{1,253}(:\d{1,5})?$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(
 
 const ms = (text: string): number => parseDuration(text) ?? 0
 
-function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
+function toTarget (entry: EnvironmentEntry, options: ReturnType<typeof checkOptions>): EnvironmentTarget {
   const ownLabels = entry.labels ?? []
   return {
     name: entry.name,
@@ -40,7 +45,8 @@ function toTarget (entry: EnvironmentEntry): EnvironmentTarget {
     retryDelayMs: ms(entry.retry_delay ?? ENVIRONMENT_DEFAULTS.retry_delay),
     maxResponseTimeMs: ms(entry.max_response_time ?? ENVIRONMENT_DEFAULTS.max_response_time),
     tlsMinDays: entry.tls_min_days ?? ENVIRONMENT_DEFAULTS.tls_min_days,
-    checks: [...new Set(entry.checks ?? [])]
+    checks: [...new Set(entry.checks ?? [])],
+    ...options
   }
 }
 
@@ -75,6 +81,9 @@ export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: 
     .map((entry, i) => ({ entry, source: `${PREFIX} environments[${i}]` }))
     .filter(({ entry }) => entry !== null && typeof entry === 'object')
   for (const { entry, source } of entries) problems.push(...entryProblems(entry, source, redact))
+  const envProxy = shorthands.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' }
+  const options = new Map<EnvironmentEntry, ReturnType<typeof checkOptions>>()
+  for (const { entry, source } of entries) options.set(entry, checkOptions(entry, source, envProxy, problems))
 
   const extra = [
     ...shorthand('RAILWAY_DOMAIN', 'production', shorthands.railwayDomain, problems).map((entry) => ({ entry, source: 'RAILWAY_DOMAIN' })),
@@ -94,10 +103,11 @@ export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: 
 
   // Targets are built only from a file that passed validation (the caller knows; see load-monitor).
   return {
-    environments: problems.length > 0 || !fileValid ? [] : [...entries, ...extra].map(({ entry }) => toTarget(entry)),
+    environments: problems.length > 0 || !fileValid ? [] : [...entries, ...extra].map(({ entry, source }) => toTarget(entry, options.get(entry) ?? checkOptions(entry, source, envProxy, []))),
     githubLabels: [...new Set(Array.isArray(file?.github?.labels) ? file.github.labels : DEFAULT_GITHUB_LABELS)],
     intervalMs: file?.interval === undefined ? undefined : ms(file.interval),
     githubRepository: file?.github?.repository,
+    concurrency: typeof file?.concurrency === 'number' ? file.concurrency : ENVIRONMENT_DEFAULTS.concurrency,
     problems
   }
 }

@@ -10,6 +10,10 @@ export interface EnvironmentSummary {
   readonly response_time_ms: number | null
   readonly tls_days_left: number | null
   readonly error?: string
+  /** Present, `false`, only when the environment sets `tls_skip_verify`. */
+  readonly tls_verified?: false
+  /** TLS problems found while verification is off (with it on they are failures, in `error`). */
+  readonly tls_problems?: readonly string[]
   readonly incident: { readonly issue_url: string, readonly opened_at: string } | null
 }
 

@@ -1,19 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Dispatcher } from 'undici'
 import { worstStatus, type Status } from '../health/status.js'
-import { httpGet, type GetOutcome } from './http-get.js'
+import { createRedactor, type Redactor } from '../redact.js'
+import { createCheckDispatcher } from './check-dispatcher.js'
 import { judgeCertificate, judgeHealth, judgePath, type Verdict } from './judge.js'
-import { readCertificate } from './tls-certificate.js'
+import { sendRequest, type RequestOutcome } from './send-request.js'
+import type { TlsObservation } from './tls-inspection.js'
 import type { AttemptResult, CheckResult, EnvironmentTarget, PathCheckResult } from './types.js'
+
+/** Response bodies past this are not read unless the environment sets `max_body_size`. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 /** Collaborators of a check; each defaults to the production one. */
 export interface CheckDeps {
-  /** undici dispatcher for the HTTP requests (tests pass an Agent trusting their own CA). */
-  readonly dispatcher?: Dispatcher | undefined
   /** Aborts the check (shutdown): it then ends early with `check aborted`. */
   readonly signal?: AbortSignal | undefined
   readonly now?: () => Date
-  readonly readCertificate?: typeof readCertificate
+  /** Scrubs values shown in failures (condition values); default: the environment's header values. */
+  readonly redact?: Redactor | undefined
 }
 
 /** `base` + `path`, keeping the base's own path prefix and query. */
@@ -29,101 +32,127 @@ export function joinPath (base: URL, path: string): URL {
 // A path's query may carry a key: failures name the path only.
 const shownPath = (path: string): string => path.split('?')[0] ?? path
 
-/** Where the failure lies: host-wide problems (DNS, TLS) are not tied to a path. */
-function failurePhrase (path: string, outcome: GetOutcome, verdict: Verdict): string {
-  if (!outcome.ok && (outcome.failure.kind === 'dns' || outcome.failure.kind === 'tls')) return outcome.failure.error
-  return `${shownPath(path)}: ${verdict.error ?? 'failed'}`
+/** Where each failure lies: host-wide problems (DNS, TLS) are not tied to a path. */
+function failurePhrases (path: string, outcome: RequestOutcome, verdict: Verdict): string[] {
+  if (!outcome.ok && (outcome.failure.kind === 'dns' || outcome.failure.kind === 'tls')) return [...verdict.errors]
+  return verdict.errors.map((error) => `${shownPath(path)}: ${error}`)
 }
 
 async function waitBetween (ms: number, signal: AbortSignal | undefined): Promise<void> {
   try { await sleep(ms, undefined, { signal }) } catch { /* aborted: the caller checks the signal */ }
 }
 
+/** The certificate of the chain that expires first: the date the site breaks. */
+function earliestExpiry (observation: TlsObservation | undefined): { subject: string, notAfter: Date } | undefined {
+  const valid = observation?.chain.filter((c) => !Number.isNaN(c.notAfter.getTime())) ?? []
+  return valid.reduce<typeof valid[number] | undefined>((first, c) => first === undefined || c.notAfter < first.notAfter ? c : first, undefined)
+}
+
+const DAY_MS = 86_400_000
+
 /**
  * Checks one environment: the health URL (up to `attempts` tries, `retryDelayMs` apart, stopping
- * at the first answer that is not unhealthy), then its TLS certificate and extra paths. Returns data,
- * never throws; `failures` holds only stable, redacted phrases.
+ * at the first answer that is not unhealthy), the TLS chain read on the same connections, and the
+ * extra paths. Each try has one deadline, `timeoutMs`, covering connection, handshake and answer.
+ * Returns data, never throws; `failures` holds only stable, redacted phrases.
  */
 export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDeps = {}): Promise<CheckResult> {
   const now = deps.now ?? (() => new Date())
-  const { signal, dispatcher } = deps
+  const { signal } = deps
+  const redact = deps.redact ?? createRedactor(Object.values(target.headers ?? {}))
   // A function, so that TypeScript does not narrow `aborted` across the awaits.
   const aborted = (): boolean => signal?.aborted === true
   const base = new URL(target.url)
-  const get = async (path: string): Promise<GetOutcome> =>
-    await httpGet(joinPath(base, path), { dispatcher, signal, timeoutMs: target.timeoutMs })
-
-  const attempts: AttemptResult[] = []
-  let outcome: GetOutcome | undefined
-  let verdict: Verdict = { status: 'unhealthy', error: 'check aborted' }
-  for (let attempt = 1; attempt <= target.attempts && !aborted(); attempt++) {
-    if (attempt > 1) await waitBetween(target.retryDelayMs, signal)
-    if (aborted()) break
-    const startedAt = now().toISOString()
-    outcome = await get(target.healthPath)
-    verdict = judgeHealth(outcome, target)
-    attempts.push({
-      attempt,
-      startedAt,
-      httpStatus: outcome.ok ? outcome.httpStatus : null,
-      responseTimeMs: outcome.responseTimeMs,
-      ...(verdict.error === undefined ? {} : { error: verdict.error })
+  const { dispatcher, tlsOf, close } = createCheckDispatcher(target, now)
+  const method = target.method ?? 'GET'
+  const send = async (path: string, health: boolean): Promise<RequestOutcome> =>
+    await sendRequest(joinPath(base, path), {
+      dispatcher,
+      signal,
+      timeoutMs: target.timeoutMs,
+      headers: target.headers,
+      method: health ? method : 'GET',
+      body: health ? target.body : undefined,
+      maxBodyBytes: target.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      readBody: health && target.ignoreBody !== true && method !== 'HEAD'
     })
-    if (verdict.status !== 'unhealthy') break
+  // TLS expiry is the first host's, whatever the redirects.
+  const daysLeftNow = (): number | null => {
+    const earliest = earliestExpiry(tlsOf(base.origin))
+    return earliest === undefined ? null : Math.floor((earliest.notAfter.getTime() - now().getTime()) / DAY_MS)
   }
 
-  const failures = new Set<string>()
-  const statuses: Status[] = [verdict.status]
-  if (outcome === undefined || verdict.status !== 'healthy') {
-    failures.add(outcome === undefined ? 'check aborted' : failurePhrase(target.healthPath, outcome, verdict))
-  }
-
-  // Without any HTTP answer the extra paths would only repeat the same failure.
-  const answered = outcome?.ok === true
-  const reachable = outcome !== undefined && (outcome.ok || !['dns', 'aborted'].includes(outcome.failure.kind))
-  const [certificate, pathOutcomes] = await Promise.all([
-    base.protocol === 'https:' && reachable
-      ? (deps.readCertificate ?? readCertificate)(base, { timeoutMs: target.timeoutMs, signal })
-      : undefined,
-    answered ? Promise.all(target.checks.map(async (path) => ({ path, outcome: await get(path) }))) : []
-  ])
-
-  const checkedAt = now()
-  let tlsDaysLeft: number | null = null
-  let tlsExpiresAt: Date | null = null
-  if (certificate?.ok === true) {
-    const judged = judgeCertificate(certificate.expiresAt, checkedAt, target.tlsMinDays)
-    tlsDaysLeft = judged.daysLeft
-    tlsExpiresAt = certificate.expiresAt
-    statuses.push(judged.verdict.status)
-    if (judged.verdict.error !== undefined) failures.add(judged.verdict.error)
-  }
-
-  const paths: PathCheckResult[] = pathOutcomes.map(({ path, outcome: pathOutcome }) => {
-    const pathVerdict = judgePath(pathOutcome)
-    statuses.push(pathVerdict.status)
-    if (pathVerdict.error !== undefined) failures.add(failurePhrase(path, pathOutcome, pathVerdict))
-    return {
-      path: shownPath(path),
-      httpStatus: pathOutcome.ok ? pathOutcome.httpStatus : null,
-      responseTimeMs: pathOutcome.responseTimeMs,
-      ...(pathVerdict.error === undefined ? {} : { error: pathVerdict.error })
+  try {
+    const attempts: AttemptResult[] = []
+    let outcome: RequestOutcome | undefined
+    let verdict: Verdict = { status: 'unhealthy', errors: ['check aborted'] }
+    for (let attempt = 1; attempt <= target.attempts && !aborted(); attempt++) {
+      if (attempt > 1) await waitBetween(target.retryDelayMs, signal)
+      if (aborted()) break
+      const startedAt = now().toISOString()
+      outcome = await send(target.healthPath, true)
+      verdict = judgeHealth(outcome, target, { certificateDaysLeft: daysLeftNow(), redact })
+      attempts.push({
+        attempt,
+        startedAt,
+        httpStatus: outcome.ok ? outcome.httpStatus : null,
+        responseTimeMs: outcome.responseTimeMs,
+        ...(verdict.errors.length === 0 ? {} : { error: verdict.errors.join('; ') })
+      })
+      if (verdict.status !== 'unhealthy') break
     }
-  })
 
-  const last = attempts.at(-1)
-  return {
-    environment: target.name,
-    displayUrl: target.displayUrl,
-    status: aborted() ? 'unhealthy' : worstStatus(statuses),
-    checkedAt,
-    httpStatus: last?.httpStatus ?? null,
-    // Time to a refused or timed-out connection is not a response time; the attempts keep it.
-    responseTimeMs: outcome?.ok === true ? outcome.responseTimeMs : null,
-    tlsDaysLeft,
-    tlsExpiresAt,
-    failures: [...failures].sort(),
-    attempts,
-    paths
+    const failures = new Set<string>()
+    const statuses: Status[] = [verdict.status]
+    if (outcome === undefined) failures.add('check aborted')
+    else if (verdict.status !== 'healthy') for (const phrase of failurePhrases(target.healthPath, outcome, verdict)) failures.add(phrase)
+
+    // Without any HTTP answer the extra paths would only repeat the same failure.
+    const answered = outcome?.ok === true
+    const pathOutcomes = answered ? await Promise.all(target.checks.map(async (path) => ({ path, outcome: await send(path, false) }))) : []
+
+    const checkedAt = now()
+    const observation = tlsOf(base.origin)
+    const earliest = earliestExpiry(observation)
+    let tlsDaysLeft: number | null = null
+    if (earliest !== undefined) {
+      const judged = judgeCertificate(earliest.notAfter, earliest.subject, checkedAt, target.tlsMinDays)
+      tlsDaysLeft = judged.daysLeft
+      statuses.push(judged.verdict.status)
+      for (const error of judged.verdict.errors) failures.add(error)
+    }
+
+    const paths: PathCheckResult[] = pathOutcomes.map(({ path, outcome: pathOutcome }) => {
+      const pathVerdict = judgePath(pathOutcome)
+      statuses.push(pathVerdict.status)
+      for (const phrase of failurePhrases(path, pathOutcome, pathVerdict)) failures.add(phrase)
+      return {
+        path: shownPath(path),
+        httpStatus: pathOutcome.ok ? pathOutcome.httpStatus : null,
+        responseTimeMs: pathOutcome.responseTimeMs,
+        ...(pathVerdict.errors.length === 0 ? {} : { error: pathVerdict.errors.join('; ') })
+      }
+    })
+
+    const last = attempts.at(-1)
+    return {
+      environment: target.name,
+      displayUrl: target.displayUrl,
+      status: aborted() ? 'unhealthy' : worstStatus(statuses),
+      checkedAt,
+      httpStatus: last?.httpStatus ?? null,
+      // Time to a refused or timed-out connection is not a response time; the attempts keep it.
+      responseTimeMs: outcome?.ok === true ? outcome.responseTimeMs : null,
+      tlsDaysLeft,
+      tlsExpiresAt: earliest?.notAfter ?? null,
+      failures: [...failures].sort(),
+      attempts,
+      paths,
+      ...(base.protocol === 'https:'
+        ? { tlsSubject: earliest?.subject ?? null, tlsVerified: target.tlsSkipVerify !== true, tlsProblems: observation?.problems ?? [] }
+        : {})
+    }
+  } finally {
+    await close()
   }
 }

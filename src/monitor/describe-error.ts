@@ -2,6 +2,8 @@
 export interface TransportFailure {
   readonly kind: 'dns' | 'timeout' | 'tls' | 'connection' | 'aborted' | 'other'
   readonly error: string
+  /** For `tls`: every problem found, one phrase each (`error` joins them). */
+  readonly problems?: readonly string[]
 }
 
 const TLS_CODES: Readonly<Record<string, string>> = {
@@ -27,6 +29,16 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'])
 
+function tlsProblemsOf (error: unknown): readonly string[] | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const { problems, cause } = current as { problems?: unknown, cause?: unknown }
+    if (Array.isArray(problems) && problems.every((p) => typeof p === 'string')) return problems as string[]
+    current = cause
+  }
+  return undefined
+}
+
 function codesOf (error: unknown): string[] {
   const codes: string[] = []
   let current: unknown = error
@@ -43,6 +55,8 @@ function codesOf (error: unknown): string[] {
 
 /** Classifies an error from undici or `tls.connect` into a short, redaction-safe phrase. */
 export function describeError (error: unknown, host: string): TransportFailure {
+  const problems = tlsProblemsOf(error)
+  if (problems !== undefined) return { kind: 'tls', error: problems.join('; '), problems }
   const codes = codesOf(error)
   if (codes.some((c) => DNS_CODES.has(c))) return { kind: 'dns', error: `DNS resolution failed for ${host}` }
   for (const code of codes) {

@@ -11,6 +11,7 @@ export function environmentSummary (result: CheckResult, incident: IncidentLink 
     response_time_ms: result.responseTimeMs === null ? null : Math.round(result.responseTimeMs),
     tls_days_left: result.tlsDaysLeft,
     ...(result.failures.length === 0 ? {} : { error: result.failures.join('; ') }),
+    ...(result.tlsVerified === false ? { tls_verified: false as const, tls_problems: result.tlsProblems ?? [] } : {}),
     incident: incident === undefined ? null : { issue_url: incident.issue_url, opened_at: incident.opened_at }
   }
 }

@@ -17,7 +17,50 @@ export interface EnvironmentTarget {
   readonly tlsMinDays: number
   /** Extra paths (endpoints, frontend assets) that must answer 2xx. */
   readonly checks: readonly string[]
+  /** HTTP method of the health request (default GET). */
+  readonly method?: string
+  /** Sent with every request to the environment; the values are secrets. */
+  readonly headers?: Readonly<Record<string, string>>
+  /** Request body of the health request. */
+  readonly body?: string
+  /** Codes and ranges the health URL may answer with (`200`, `200-299`, `2xx`); default 2xx. */
+  readonly expectedStatus?: readonly StatusRange[]
+  /** Redirects followed by the health request (0: none, the default). */
+  readonly maxRedirects?: number
+  /** Assertions on the health answer, each one failure phrase when it does not hold. */
+  readonly conditions?: readonly Condition[]
+  /** The response body is not read nor judged (no JSON, size or `status` judgement). */
+  readonly ignoreBody?: boolean
+  /** Response bodies past this many bytes are not read: a failure unless `ignoreBody`. */
+  readonly maxBodyBytes?: number
+  /** Proxies for this environment: the HTTP_PROXY family, or the environment's own `proxy`. */
+  readonly proxy?: ProxySettings
+  /** PEM certificates trusted for this environment instead of the public roots. */
+  readonly ca?: string
+  /** TLS problems are reported but do not fail the check; the certificate is still read for expiry. */
+  readonly tlsSkipVerify?: boolean
 }
+
+/** An inclusive range of HTTP status codes. */
+export interface StatusRange {
+  readonly from: number
+  readonly to: number
+}
+
+/** Proxy URLs as undici's EnvHttpProxyAgent takes them; an empty string means none. */
+export interface ProxySettings {
+  readonly httpProxy: string
+  readonly httpsProxy: string
+  readonly noProxy: string
+}
+
+/** One assertion on the health answer (see docs/configuration.md, `conditions`). */
+export type Condition =
+  | { readonly kind: 'json', readonly path: string, readonly op: 'equals' | 'not_equals' | 'above' | 'below' | 'exists' | 'matches', readonly value: unknown }
+  | { readonly kind: 'body_contains' | 'body_not_contains', readonly text: string }
+  | { readonly kind: 'status_in', readonly codes: readonly number[] }
+  | { readonly kind: 'response_time_below', readonly ms: number }
+  | { readonly kind: 'certificate_days_above', readonly days: number }
 
 /** One try of the health URL within a check. */
 export interface AttemptResult {
@@ -56,6 +99,12 @@ export interface CheckResult {
   readonly failures: readonly string[]
   readonly attempts: readonly AttemptResult[]
   readonly paths: readonly PathCheckResult[]
+  /** Subject of the certificate whose expiry `tlsExpiresAt` is (the earliest in the served chain). */
+  readonly tlsSubject?: string | null
+  /** False when the environment sets `tls_skip_verify` (TLS problems are then not failures). */
+  readonly tlsVerified?: boolean
+  /** Every TLS problem found, reported even when verification is off. */
+  readonly tlsProblems?: readonly string[]
 }
 
 /** Link to an environment's open incident issue, shown in the report. */

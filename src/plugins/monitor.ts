@@ -48,7 +48,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     log,
     incidents: incidents.intake,
     leadership: incidents.leadership,
-    cycle: options.cycle,
+    cycle: { concurrency: config.monitor.concurrency, redact, ...options.cycle },
     ...(options.now === undefined ? {} : { now: options.now })
   })
 

@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import type { ProxySettings } from '../monitor/types.js'
 import type { AiProviderConfig } from '../config/config.js'
 import { AI_PROVIDER_ENDPOINTS } from './ai-provider-table.js'
 import { errorInfo, networkFailure, type Probe, type ProbeOutcome } from './probe.js'
@@ -9,11 +10,18 @@ export interface AiProviderProbeOptions {
   readonly required: boolean
   /** Defaults to a keep-alive Agent of the probe's own, closed with the probe. */
   readonly dispatcher?: Dispatcher
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY as configured; no proxy when absent. */
+  readonly proxy?: ProxySettings
 }
 
-/** A keep-alive agent whose connect and header waits are bounded by the probe timeout. */
-export function createProbeAgent (timeoutMs: number): Agent {
-  return new Agent({ keepAliveTimeout: 60_000, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 2 })
+const NO_PROXY: ProxySettings = { httpProxy: '', httpsProxy: '', noProxy: '' }
+
+/**
+ * A keep-alive agent whose connect and header waits are bounded by the probe timeout, going
+ * through the configured proxies (undici's EnvHttpProxyAgent, given the values from the config).
+ */
+export function createProbeAgent (timeoutMs: number, proxy: ProxySettings = NO_PROXY): Dispatcher {
+  return new EnvHttpProxyAgent({ ...proxy, keepAliveTimeout: 60_000, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 2 })
 }
 
 /** The status an HTTP answer from a provider maps to. */
@@ -36,7 +44,7 @@ function classifyAiError (error: unknown, timeoutMs: number): string {
 export function createAiProviderProbe (options: AiProviderProbeOptions) {
   const { provider, timeoutMs } = options
   const endpoint = AI_PROVIDER_ENDPOINTS[provider.name]
-  const ownAgent = options.dispatcher === undefined ? createProbeAgent(timeoutMs) : undefined
+  const ownAgent = options.dispatcher === undefined ? createProbeAgent(timeoutMs, options.proxy) : undefined
   const dispatcher = options.dispatcher ?? ownAgent!
   const url = `${provider.baseUrl}${endpoint.path}`
 

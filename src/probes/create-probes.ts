@@ -20,7 +20,7 @@ export async function createProbes (config: Config): Promise<Probe[]> {
   if (config.aiProviders.length > 0) {
     const { createAiProviderProbe } = await import('./ai-providers.js')
     for (const provider of config.aiProviders) {
-      probes.push(createAiProviderProbe({ provider, timeoutMs, required: requiredComponents.has(provider.name) }))
+      probes.push(createAiProviderProbe({ provider, timeoutMs, required: requiredComponents.has(provider.name), proxy: config.proxy }))
     }
   }
   return probes

@@ -1,21 +1,33 @@
 import { performance } from 'node:perf_hooks'
 import { request, type Dispatcher } from 'undici'
 import { describeError, type TransportFailure } from './describe-error.js'
+import { readBodyCapped } from './read-body.js'
 
-/** What one GET found: an HTTP answer (with the start of its body), or why there was none. */
-export type GetOutcome =
-  | { readonly ok: true, readonly httpStatus: number, readonly responseTimeMs: number, readonly contentType: string, readonly body: string }
+/** What one request found: an HTTP answer (with its body unless skipped), or why there was none. */
+export type RequestOutcome =
+  | {
+    readonly ok: true
+    readonly httpStatus: number
+    readonly responseTimeMs: number
+    readonly contentType: string
+    /** Undefined when the body was not read (`ignore_body`) or was larger than the limit. */
+    readonly body: string | undefined
+    readonly bodyTooLarge: boolean
+  }
   | { readonly ok: false, readonly responseTimeMs: number, readonly failure: TransportFailure }
 
-export interface GetOptions {
-  readonly dispatcher?: Dispatcher | undefined
+export interface RequestOptions {
+  readonly dispatcher: Dispatcher
   readonly timeoutMs: number
+  readonly method?: string | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly body?: string | undefined
+  /** Read at most this many bytes of the answer; with `readBody: false`, none. */
+  readonly maxBodyBytes: number
+  readonly readBody: boolean
   /** Aborts the request (shutdown); reported as `aborted`, never thrown. */
   readonly signal?: AbortSignal | undefined
 }
-
-// A health body past this is not one we can judge anyway; stop reading there.
-const MAX_BODY_BYTES = 64 * 1024
 
 /** `url` with its credentials moved into a Basic `authorization` header, as browsers and curl do. */
 export function withoutCredentials (url: URL): { url: URL, authorization: string | undefined } {
@@ -28,20 +40,11 @@ export function withoutCredentials (url: URL): { url: URL, authorization: string
   return { url: plain, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }
 }
 
-async function readCapped (body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array)
-    chunks.push(buffer)
-    size += buffer.length
-    if (size >= MAX_BODY_BYTES) { body.destroy(); break }
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8')
-}
-
-/** One GET with a deadline over the whole exchange (headers and body). Never throws. */
-export async function httpGet (target: URL, options: GetOptions): Promise<GetOutcome> {
+/**
+ * One request with a single deadline over the whole exchange: connection, TLS handshake (where the
+ * certificate is read), headers and body. Never throws.
+ */
+export async function sendRequest (target: URL, options: RequestOptions): Promise<RequestOutcome> {
   const { url, authorization } = withoutCredentials(target)
   const controller = new AbortController()
   let timedOut = false
@@ -53,16 +56,31 @@ export async function httpGet (target: URL, options: GetOptions): Promise<GetOut
   const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10
   try {
     const response = await request(url, {
-      method: 'GET',
+      method: (options.method ?? 'GET') as Dispatcher.HttpMethod,
       dispatcher: options.dispatcher,
       signal: controller.signal,
-      headers: { accept: 'application/json, */*;q=0.5', 'user-agent': 'vigil-monitor', ...(authorization === undefined ? {} : { authorization }) }
+      headers: {
+        accept: 'application/json, */*;q=0.5',
+        'user-agent': 'vigil-monitor',
+        ...(authorization === undefined ? {} : { authorization }),
+        ...options.headers
+      },
+      ...(options.body === undefined ? {} : { body: options.body })
     })
-    // A declared length within the cap is read in one go; anything else is streamed up to the cap.
-    const length = Number(response.headers['content-length'] ?? NaN)
-    const body = length <= MAX_BODY_BYTES ? await response.body.text() : await readCapped(response.body)
     const contentType = String(response.headers['content-type'] ?? '')
-    return { ok: true, httpStatus: response.statusCode, responseTimeMs: elapsed(), contentType, body }
+    if (!options.readBody) {
+      response.body.on('error', () => {}).destroy()
+      return { ok: true, httpStatus: response.statusCode, responseTimeMs: elapsed(), contentType, body: undefined, bodyTooLarge: false }
+    }
+    const read = await readBodyCapped(response.body, options.maxBodyBytes)
+    return {
+      ok: true,
+      httpStatus: response.statusCode,
+      responseTimeMs: elapsed(),
+      contentType,
+      body: read.tooLarge ? undefined : read.text,
+      bodyTooLarge: read.tooLarge
+    }
   } catch (error) {
     const responseTimeMs = elapsed()
     if (timedOut) return { ok: false, responseTimeMs, failure: { kind: 'timeout', error: `timed out after ${options.timeoutMs} ms` } }
