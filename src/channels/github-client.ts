@@ -26,6 +26,8 @@ export interface GithubClientOptions {
   readonly retryDelayUnitMs?: number
   /** GitHub asks for ≥ 1 s between writes and more between notifying ones; tests pass 0. */
   readonly writeSpacingMs?: number
+  /** Aborts every request in flight (shutdown). */
+  readonly signal?: AbortSignal
 }
 
 // Known operations by method and path, for the metric's `operation` label (bounded cardinality).
@@ -52,7 +54,8 @@ function countedFetch (options: GithubClientOptions): typeof fetch {
     const url = input instanceof Request ? input.url : String(input)
     const operation = operationOf((init?.method ?? 'GET').toUpperCase(), url)
     const deadline = AbortSignal.timeout(timeoutMs)
-    const signal = init?.signal == null ? deadline : AbortSignal.any([init.signal, deadline])
+    const signals = [deadline, ...(init?.signal == null ? [] : [init.signal]), ...(options.signal === undefined ? [] : [options.signal])]
+    const signal = AbortSignal.any(signals)
     try {
       const response = await base(input, { ...init, signal })
       options.metrics?.githubRequests.inc({ operation, result: response.ok ? 'success' : 'failure' })

@@ -105,6 +105,8 @@ export interface Channel<T = unknown> {
   verify?: () => Promise<ChannelVerdict>
   /** Incidents this channel has open, to adopt after lost state and to retire removed environments. */
   openIncidents?: () => Promise<Array<OpenIncident<T>>>
+  /** Stops what is in flight (shutdown); the entry stays pending and is tried again later. */
+  close?: () => void
   /** The incident link shown in the report for what `memory` holds. */
   link?: (held: T) => { issue_url: string, opened_at: string } | undefined
 }

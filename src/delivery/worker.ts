@@ -73,6 +73,9 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   let verdict: ChannelVerdict | undefined
   let retrying: { environment: string, kind: string, reason: string } | null = null
   let heldUntil: string | null = null
+  // After a retryable failure the receiver is likely down for every environment: the whole
+  // channel pauses for the backoff, so one pass never spends a timeout on each environment.
+  let pausedUntil = 0
   let links: Record<string, IncidentLink> = {}
   let running: Promise<void> | undefined
   let again = false
@@ -121,17 +124,19 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       }
       // A write whose answer was lost may have happened: the check before the next try needs the
       // receiver to show it (GitHub's listing lags a fresh create by seconds).
-      const delay = Math.max(backoffMs(attempts, timing.backoffBaseMs, timing.backoffMaxMs), timing.lostAnswerDelayMs)
+      const backoff = backoffMs(attempts, timing.backoffBaseMs, timing.backoffMaxMs)
+      const delay = Math.max(backoff, timing.lostAnswerDelayMs)
+      pausedUntil = at.getTime() + backoff
       await store.updateEntry({ id: entry.id, notBefore: new Date(at.getTime() + delay).toISOString(), lastError: reason })
       retrying = { environment: entry.environment, kind: entry.event.kind, reason }
       count(entry, 'retry')
       log.warn({ ...context(entry), reason, retry_in_ms: delay }, `${name}: ${entry.event.kind} not delivered; retried later`)
-      return 'next'
+      return 'stop'
     }
   }
 
   async function deliverDue (): Promise<void> {
-    if (leadership.role() !== 'leader') return
+    if (leadership.role() !== 'leader' || now().getTime() < pausedUntil) return
     heldUntil = await store.getHold(name)
     if (heldUntil !== null && Date.parse(heldUntil) > now().getTime()) return
     for (const entry of await store.dueEntries(name, now())) {
@@ -158,7 +163,8 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     }
   }
 
-  async function tickNow (): Promise<void> {
+  // Delivery and figures run apart: a pass stuck on a hanging receiver never freezes the report.
+  async function deliverNow (): Promise<void> {
     do {
       again = false
       try {
@@ -166,23 +172,36 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       } catch (error) {
         log.warn({ module: 'delivery', channel: name, err: redact(String(error)) }, `${name}: the outbox could not be read or written; trying again`)
       }
-      try {
-        await refreshFigures()
-      } catch (error) {
-        components.record(name, { status: 'degraded', latencyMs: 0, error: `delivery state unavailable: ${redact(error instanceof Error ? error.message : String(error))}` })
-      }
+      await refresh()
     } while (again && !closed)
   }
 
+  let refreshing: Promise<void> | undefined
+  const refresh = async (): Promise<void> => {
+    refreshing ??= refreshFigures()
+      .catch((error: unknown) => {
+        components.record(name, { status: 'degraded', latencyMs: 0, error: `delivery state unavailable: ${redact(error instanceof Error ? error.message : String(error))}` })
+      })
+      .finally(() => { refreshing = undefined })
+    await refreshing
+  }
+
   const tick = async (): Promise<void> => {
-    if (running !== undefined) { again = true; return await running }
-    running = tickNow().finally(() => { running = undefined })
+    if (running !== undefined) {
+      again = true
+      await refresh()
+      return await running
+    }
+    running = deliverNow().finally(() => { running = undefined })
     await running
   }
 
   const schedule = (): void => {
     if (closed) return
-    timer = setTimeout(() => { tick().finally(schedule).catch(() => {}) }, timing.pollMs)
+    timer = setTimeout(() => {
+      schedule()
+      tick().catch(() => {})
+    }, timing.pollMs)
     timer.unref()
   }
 
@@ -203,7 +222,9 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     async close () {
       closed = true
       clearTimeout(timer)
+      channel.close?.()
       await running
+      await refreshing
     }
   }
 }

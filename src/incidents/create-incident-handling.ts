@@ -108,9 +108,10 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   const linkListeners: Array<() => void> = []
   let github: ReturnType<typeof createGithubChannel> | undefined
   if (token !== undefined && repository !== undefined) {
-    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics })
+    const shutdown = new AbortController()
+    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal })
     const labelsOf = new Map(options.targets.map((t) => [t.name, t.labels]))
-    github = createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact })
+    github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact }), close: () => { shutdown.abort() } }
     workers.push(createDeliveryWorker({
       channel: github, store, leadership: lead, log, redact, metrics, components, timing: options.delivery,
       onLinks: () => { for (const listener of linkListeners) listener() }
