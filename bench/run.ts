@@ -19,7 +19,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   memory: benchMemory,
   startup: benchStartup,
   'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
-  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') }
+  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
+  'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') }
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
