@@ -20,11 +20,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   startup: benchStartup,
   'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
   'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
-<<<<<<< HEAD
-  redact: async () => { await script('bench/redact.ts') }
-=======
+  redact: async () => { await script('bench/redact.ts') },
   'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') }
->>>>>>> bench-dl
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

@@ -118,10 +118,20 @@ export function renderIssueBody (result: CheckResult, redact: Redactor): string 
 }
 
 /** Comment when what fails has changed during an incident. */
-export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor): string {
+/** One line saying the incident flaps, or nothing when it does not. */
+function flappingLine (flaps: number): string[] {
+  return flaps === 0
+    ? []
+    : ['', `**Flapping:** it looked recovered and failed again ${flaps} time${flaps === 1 ? '' : 's'} during this incident. The issue stays open until the environment passes \`success_threshold\` checks in a row.`]
+}
+
+/** Comment when what fails has changed during an incident (or it started flapping: `flaps`). */
+export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0): string {
+  const sameFailures = previousFailures.length === result.failures.length && previousFailures.every((f, i) => f === result.failures[i])
   return fitBody(redact([
     actionMarker(actionId),
-    `**What fails has changed** (${utc(result.checkedAt)}).`,
+    sameFailures && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
+    ...flappingLine(flaps),
     '', '**Now failing:**', failureList(result.failures),
     '', '**Before:**', failureList(previousFailures),
     '', '### Attempts', attemptTable(result)
@@ -129,10 +139,11 @@ export function renderChangeComment (result: CheckResult, previousFailures: read
 }
 
 /** Daily comment while an incident lasts with the same failures. */
-export function renderReminderComment (result: CheckResult, outageSince: string, actionId: string, redact: Redactor): string {
+export function renderReminderComment (result: CheckResult, outageSince: string, actionId: string, redact: Redactor, flaps = 0): string {
   return fitBody(redact([
     actionMarker(actionId),
     `**Still unhealthy** at ${utc(result.checkedAt)}, for ${formatDuration(result.checkedAt.getTime() - Date.parse(outageSince))} now (since ${utc(outageSince)}).`,
+    ...flappingLine(flaps),
     '', failureList(result.failures)
   ].join('\n')))
 }

@@ -134,8 +134,8 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     const event = entry.event
     const result = resultOf(event.result!)
     const body = event.kind === 'changed'
-      ? renderChangeComment(result, event.previousFailures ?? [], entry.id, redact)
-      : renderReminderComment(result, event.outageSince, entry.id, redact)
+      ? renderChangeComment(result, event.previousFailures ?? [], entry.id, redact, event.flaps)
+      : renderReminderComment(result, event.outageSince, entry.id, redact, event.flaps)
     const known = await memory.get(event.environment)
     let issue = known
     if (issue === undefined) {

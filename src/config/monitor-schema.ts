@@ -40,6 +40,8 @@ export const ENVIRONMENT_DEFAULTS = {
   retry_delay: '10s',
   max_response_time: '5s',
   tls_min_days: 14,
+  failure_threshold: 1,
+  success_threshold: 2,
   max_body_size: 1_048_576,
   follow_redirects: 5,
   concurrency: 100
@@ -63,6 +65,8 @@ export const EnvironmentEntrySchema = Type.Object({
   max_response_time: duration(),
   tls_min_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, expected: 'an integer number of days from 0 to 365' })),
   checks: Type.Optional(Type.Array(path(), { maxItems: 50, expected: 'a list of paths starting with /' })),
+  failure_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
+  success_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
   method: Type.Optional(Type.String({ pattern: '^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|get|head|post|put|patch|delete|options)$', expected: 'GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS' })),
   headers: Type.Optional(Type.Record(
     Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }),
@@ -107,6 +111,8 @@ export interface EnvironmentEntry {
   max_response_time?: string
   tls_min_days?: number
   checks?: string[]
+  failure_threshold?: number
+  success_threshold?: number
   method?: string
   headers?: Record<string, string>
   body?: string

@@ -45,6 +45,8 @@ function toTarget (entry: EnvironmentEntry, options: ReturnType<typeof checkOpti
     retryDelayMs: ms(entry.retry_delay ?? ENVIRONMENT_DEFAULTS.retry_delay),
     maxResponseTimeMs: ms(entry.max_response_time ?? ENVIRONMENT_DEFAULTS.max_response_time),
     tlsMinDays: entry.tls_min_days ?? ENVIRONMENT_DEFAULTS.tls_min_days,
+    failureThreshold: entry.failure_threshold ?? ENVIRONMENT_DEFAULTS.failure_threshold,
+    successThreshold: entry.success_threshold ?? ENVIRONMENT_DEFAULTS.success_threshold,
     checks: [...new Set(entry.checks ?? [])],
     ...options
   }

@@ -27,6 +27,8 @@ export interface IncidentEvent {
   /** `resolved`: time of recovery (ISO) and outage length in ms. */
   readonly recoveredAt?: string
   readonly outageMs?: number
+  /** Recoveries cut short so far in this incident (flapping when 2 or more). */
+  readonly flaps?: number
 }
 
 /** Where an outbox entry stands. `dropped`: coalesced away before anything was sent. */

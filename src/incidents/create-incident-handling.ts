@@ -32,7 +32,7 @@ export interface IncidentHandlingOptions {
   /** `github.repository` from the monitor file; overrides GITHUB_REPOSITORY. */
   readonly repository?: string
   /** The monitored environments, for their own labels and to retire the others' incidents. */
-  readonly targets: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels'>>
+  readonly targets: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels' | 'failureThreshold' | 'successThreshold'>>
   /** Transport and retry tuning of the GitHub client (tests). */
   readonly github?: Partial<Omit<GithubClientOptions, 'token' | 'apiUrl' | 'redact' | 'log' | 'metrics'>>
   readonly delivery?: DeliveryTiming
@@ -127,6 +127,10 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     environments: options.targets.map((t) => t.name),
     ...(github?.openIncidents === undefined ? {} : { openIncidents: adoptingFrom(github, store) }),
     policy: options.policy,
+    thresholds: (environment) => {
+      const target = options.targets.find((t) => t.name === environment)
+      return { failureThreshold: target?.failureThreshold, successThreshold: target?.successThreshold }
+    },
     log,
     redact,
     onCommitted: (dropped) => {

@@ -17,6 +17,8 @@ export interface DeciderOptions {
   /** Incidents the record channel (GitHub) holds open, to adopt after lost state; once per leadership. */
   readonly openIncidents?: () => Promise<OpenIncident[]>
   readonly policy?: PolicyOptions
+  /** Each environment's own thresholds (the monitor file's `failure_threshold`, `success_threshold`). */
+  readonly thresholds?: (environment: string) => Pick<PolicyOptions, 'failureThreshold' | 'successThreshold'>
   readonly log: IncidentLog
   readonly redact: Redactor
   /** Called after decisions were stored, with how many entries coalescing dropped (delivery wakes). */
@@ -70,6 +72,7 @@ export function createDecider (options: DeciderOptions): Decider {
       decidedAt,
       outageSince,
       result: snapshotOf(result),
+      ...(next.flaps > 0 ? { flaps: next.flaps } : {}),
       ...(action.type === 'changed' ? { previousFailures: action.previousFailures } : {}),
       ...(action.type === 'resolve' ? { recoveredAt: action.recoveredAt, outageMs: action.outageMs } : {})
     }
@@ -113,7 +116,7 @@ export function createDecider (options: DeciderOptions): Decider {
     const entries = retired.flatMap((event) => entriesFor(event, decidedAt.toISOString()))
     for (const { result, at } of batch.values()) {
       const previous = states.get(result.environment) ?? initialState(result.environment, result.checkedAt)
-      const decision = decide(previous, result, at, options.policy)
+      const decision = decide(previous, result, at, { ...options.policy, ...options.thresholds?.(result.environment) })
       next.set(result.environment, decision.next)
       for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), decidedAt.toISOString()))
     }

@@ -5,6 +5,8 @@ import type { EnvironmentState } from '../state/types.js'
 export const DAY_MS = 24 * 60 * 60 * 1000
 /** Least time between two "what fails has changed" comments of one incident (the open counts as one). */
 export const CHANGE_SPACING_MS = 60 * 60 * 1000
+/** Recoveries cut short within one incident after which it is reported as flapping. */
+export const FLAPPING_AFTER = 2
 
 /** What the policy decided; the decider turns it into an incident event for every channel. */
 export type PolicyAction =
@@ -21,6 +23,10 @@ export interface Decision {
 export interface PolicyOptions {
   readonly reminderIntervalMs?: number
   readonly changeSpacingMs?: number
+  /** Consecutive unhealthy results before an incident opens (default 1). */
+  readonly failureThreshold?: number
+  /** Consecutive healthy or degraded results before it resolves (default 1 here; the monitor file's default is 2). */
+  readonly successThreshold?: number
 }
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
@@ -30,46 +36,63 @@ const since = (iso: string | null, now: Date): number => (iso === null ? Infinit
 
 /** The state an environment starts from before its first result. */
 export function initialState (environment: string, at: Date): EnvironmentState {
-  return { environment, status: 'healthy', since: at.toISOString(), outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null }
+  return {
+    environment, status: 'healthy', since: at.toISOString(), outageSince: null, lastFailures: [], lastNotifiedAt: null,
+    lastChangedAt: null, failureStreak: 0, successStreak: 0, flaps: 0
+  }
 }
 
 /**
- * The incident state machine, pure: unhealthy opens (degraded never does); while it lasts, a change
- * in what fails is told at most once per `changeSpacingMs` (a flapping failure is told at that pace,
- * with what fails at the time), and a day without news brings a reminder; healthy or degraded after
- * unhealthy resolves.
+ * The incident state machine, pure. An incident opens after `failureThreshold` unhealthy results in
+ * a row (degraded never opens one) and resolves after `successThreshold` healthy or degraded ones;
+ * a recovery cut short by a new failure counts as a flap, and from FLAPPING_AFTER flaps on the
+ * incident is told it is flapping, instead of being closed and reopened each time. While it lasts, a
+ * change in what fails is told at most once per `changeSpacingMs`, and a day without news brings a
+ * reminder.
  */
 export function decide (previous: EnvironmentState, result: CheckResult, now: Date, options: PolicyOptions = {}): Decision {
   const reminderMs = options.reminderIntervalMs ?? DAY_MS
   const spacingMs = options.changeSpacingMs ?? CHANGE_SPACING_MS
   const checkedAt = result.checkedAt.toISOString()
   const nowIso = now.toISOString()
-  const base = { ...previous, status: result.status, since: result.status === previous.status ? previous.since : checkedAt }
+  const unhealthy = result.status === 'unhealthy'
+  const base: EnvironmentState = {
+    ...previous,
+    status: result.status,
+    since: result.status === previous.status ? previous.since : checkedAt,
+    failureStreak: unhealthy ? previous.failureStreak + 1 : 0,
+    successStreak: unhealthy ? 0 : previous.successStreak + 1
+  }
 
-  if (result.status === 'unhealthy' && previous.outageSince === null) {
+  if (previous.outageSince === null) {
+    if (!unhealthy || base.failureStreak < (options.failureThreshold ?? 1)) return { next: base, actions: [] }
+    // The outage began with the first failure of the streak.
+    const outageSince = previous.status === 'unhealthy' ? previous.since : checkedAt
     return {
-      next: { ...base, outageSince: checkedAt, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
+      next: { ...base, outageSince, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso, flaps: 0 },
       actions: [{ type: 'open' }]
     }
   }
-  if (result.status === 'unhealthy') {
-    if (!sameList(previous.lastFailures, result.failures) && since(previous.lastChangedAt, now) >= spacingMs) {
+  if (unhealthy) {
+    const flaps = previous.successStreak > 0 ? previous.flaps + 1 : previous.flaps
+    const startsFlapping = flaps === FLAPPING_AFTER && previous.flaps < FLAPPING_AFTER
+    const withFlaps = { ...base, flaps }
+    const changed = !sameList(previous.lastFailures, result.failures) || startsFlapping
+    if (changed && since(previous.lastChangedAt, now) >= spacingMs) {
       return {
-        next: { ...base, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
+        next: { ...withFlaps, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
         actions: [{ type: 'changed', previousFailures: previous.lastFailures }]
       }
     }
     if (since(previous.lastNotifiedAt, now) >= reminderMs) {
-      return { next: { ...base, lastNotifiedAt: nowIso }, actions: [{ type: 'reminder' }] }
+      return { next: { ...withFlaps, lastNotifiedAt: nowIso }, actions: [{ type: 'reminder' }] }
     }
-    return { next: base, actions: [] }
+    return { next: withFlaps, actions: [] }
   }
-  if (previous.outageSince !== null) {
-    const outageMs = Math.max(0, result.checkedAt.getTime() - Date.parse(previous.outageSince))
-    return {
-      next: { ...base, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null },
-      actions: [{ type: 'resolve', recoveredAt: checkedAt, outageMs, outageSince: previous.outageSince }]
-    }
+  if (base.successStreak < (options.successThreshold ?? 1)) return { next: base, actions: [] }
+  const outageMs = Math.max(0, result.checkedAt.getTime() - Date.parse(previous.outageSince))
+  return {
+    next: { ...base, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null, flaps: 0 },
+    actions: [{ type: 'resolve', recoveredAt: checkedAt, outageMs, outageSince: previous.outageSince }]
   }
-  return { next: base, actions: [] }
 }

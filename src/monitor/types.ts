@@ -17,6 +17,10 @@ export interface EnvironmentTarget {
   readonly tlsMinDays: number
   /** Extra paths (endpoints, frontend assets) that must answer 2xx. */
   readonly checks: readonly string[]
+  /** Consecutive unhealthy checks before an incident opens (default 1: `attempts` already retries within a check). */
+  readonly failureThreshold?: number
+  /** Consecutive healthy (or degraded) checks before an incident resolves (default 2). */
+  readonly successThreshold?: number
   /** HTTP method of the health request (default GET). */
   readonly method?: string
   /** Sent with every request to the environment; the values are secrets. */

@@ -21,6 +21,9 @@ const STATEMENTS = [
     updated_at       timestamptz NOT NULL DEFAULT now()
   )`,
   'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS last_changed_at timestamptz',
+  'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS failure_streak integer NOT NULL DEFAULT 0',
+  'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS success_streak integer NOT NULL DEFAULT 0',
+  'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS flaps integer NOT NULL DEFAULT 0',
   `CREATE TABLE IF NOT EXISTS vigil_outbox (
     id          text PRIMARY KEY,
     seq         bigserial UNIQUE,

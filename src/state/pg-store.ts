@@ -19,17 +19,21 @@ interface StateRow {
   last_failures: string[]
   last_notified_at: Date | null
   last_changed_at: Date | null
+  failure_streak: number
+  success_streak: number
+  flaps: number
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
 const UPSERT_STATE = `INSERT INTO vigil_environment_state
-  (environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+  (environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
   ON CONFLICT (environment) DO UPDATE SET
     status = EXCLUDED.status, since = EXCLUDED.since, outage_since = EXCLUDED.outage_since,
     last_failures = EXCLUDED.last_failures, last_notified_at = EXCLUDED.last_notified_at,
-    last_changed_at = EXCLUDED.last_changed_at, updated_at = now()`
+    last_changed_at = EXCLUDED.last_changed_at, failure_streak = EXCLUDED.failure_streak,
+    success_streak = EXCLUDED.success_streak, flaps = EXCLUDED.flaps, updated_at = now()`
 
 // Taken when free, expired, already ours, or when the holder has finished no cycle for a while.
 // A new holder starts with a fresh cycle time, so it is not deposed before its first cycle ends.
@@ -59,7 +63,7 @@ export async function createPgStore (options: PgStoreOptions) {
   return {
     async loadStates () {
       await schema()
-      const { rows } = await pool.query<StateRow>('SELECT environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at FROM vigil_environment_state')
+      const { rows } = await pool.query<StateRow>('SELECT environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps FROM vigil_environment_state')
       return new Map(rows.map((row) => [row.environment, {
         environment: row.environment,
         status: row.status,
@@ -67,14 +71,17 @@ export async function createPgStore (options: PgStoreOptions) {
         outageSince: iso(row.outage_since),
         lastFailures: row.last_failures,
         lastNotifiedAt: iso(row.last_notified_at),
-        lastChangedAt: iso(row.last_changed_at)
+        lastChangedAt: iso(row.last_changed_at),
+        failureStreak: row.failure_streak,
+        successStreak: row.success_streak,
+        flaps: row.flaps
       } satisfies EnvironmentState]))
     },
     async commit (states, entries, droppedAt) {
       await schema()
       return await inTransaction(pool, async (client) => {
         for (const s of states) {
-          await client.query(UPSERT_STATE, [s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt, s.lastChangedAt])
+          await client.query(UPSERT_STATE, [s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt, s.lastChangedAt, s.failureStreak, s.successStreak, s.flaps])
         }
         return await appendEntries(client, entries, droppedAt)
       })

@@ -15,6 +15,11 @@ export interface EnvironmentState {
   readonly lastNotifiedAt: string | null
   /** When people were last told that what fails changed (drives the change-comment spacing). */
   readonly lastChangedAt: string | null
+  /** Consecutive unhealthy results, and consecutive healthy or degraded ones (the thresholds). */
+  readonly failureStreak: number
+  readonly successStreak: number
+  /** Times the current incident looked recovered and failed again before its success threshold. */
+  readonly flaps: number
 }
 
 /** One channel's delivery figures, for the report and the metrics. */

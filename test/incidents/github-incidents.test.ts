@@ -159,3 +159,18 @@ t.test('a failure that keeps changing is told at most once per spacing, with wha
   const comments = standIn.issues[0]!.comments.map((c) => /Now failing:\*\*\n- (.*)/.exec(c.body)?.[1])
   t.same(comments, ['HTTP 502 from /health'])
 })
+
+t.test('an environment alternating 500 and 200 keeps one issue, told it is flapping, closed after two healthy checks', async (t) => {
+  const standIn = await startGithubStandIn()
+  const replica = await startReplica(standInConfig(standIn), [{ name: 'production', labels: [], successThreshold: 2 }])
+  t.teardown(async () => { await replica.close(); await standIn.close() })
+  for (let cycle = 0; cycle < 8; cycle++) {
+    const at = minutesAfter(T0, 45 * cycle)
+    await replica.cycle([checkResult('production', cycle % 2 === 0 ? 'unhealthy' : 'healthy', { at, httpStatus: cycle % 2 === 0 ? 500 : 200 })], at)
+  }
+  t.same(summary(standIn).map((i) => [i.number, i.state]), [[1, 'open']], 'one issue, still open')
+  t.same(standIn.issues[0]!.comments.map((c) => /\*\*(Flapping|What fails has changed)\*\*/.exec(c.body)?.[1]), ['Flapping'])
+  t.match(standIn.issues[0]!.comments[0]!.body, /failed again 2 times/)
+  for (const minutes of [400, 415]) await replica.cycle([checkResult('production', 'healthy', { at: minutesAfter(T0, minutes) })], minutesAfter(T0, minutes))
+  t.same(summary(standIn).map((i) => [i.number, i.state]), [[1, 'closed']])
+})

@@ -11,7 +11,8 @@ const HOUR = 3_600_000
 const calm: EnvironmentState = initialState('production', at(-HOUR))
 const inIncident: EnvironmentState = {
   environment: 'production', status: 'unhealthy', since: T0.toISOString(), outageSince: T0.toISOString(),
-  lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString(), lastChangedAt: T0.toISOString()
+  lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: T0.toISOString(), lastChangedAt: T0.toISOString(),
+  failureStreak: 1, successStreak: 0, flaps: 0
 }
 
 interface Row {
@@ -70,4 +71,36 @@ t.test('the reminder interval is an option', async (t) => {
 t.test('the policy never mutates the previous state', async (t) => {
   const frozen = Object.freeze({ ...inIncident, lastFailures: Object.freeze([...inIncident.lastFailures]) })
   t.doesNotThrow(() => decide(frozen, checkResult('production', 'healthy', { at: at(HOUR) }), at(HOUR)))
+})
+
+t.test('thresholds: an incident opens after N failures in a row and resolves after M successes in a row', async (t) => {
+  const options = { failureThreshold: 2, successThreshold: 2 }
+  let state = calm
+  const step = (status: Status, minutes: number) => {
+    const decision = decide(state, checkResult('production', status, { at: at(minutes * 60_000) }), at(minutes * 60_000), options)
+    state = decision.next
+    return decision.actions.map((a) => a.type)
+  }
+  t.same(step('unhealthy', 0), [], 'one failure is not an incident yet')
+  t.same(step('healthy', 15), [])
+  t.same(step('unhealthy', 30), [])
+  t.same(step('unhealthy', 45), ['open'], 'the second failure in a row opens')
+  t.equal(state.outageSince, at(30 * 60_000).toISOString(), 'the outage began with the first failure of the streak')
+  t.same(step('healthy', 60), [], 'one success does not resolve')
+  t.same(step('unhealthy', 75), [], 'a recovery cut short is a flap, not a new incident')
+  t.equal(state.flaps, 1)
+  t.same(step('degraded', 80), [])
+  t.same(step('unhealthy', 95), [], 'the second flap within the spacing waits')
+  t.equal(state.flaps, 2)
+  t.same(step('healthy', 120), [])
+  t.same(step('healthy', 135), ['resolve'])
+  t.equal(state.flaps, 0)
+})
+
+t.test('the second flap is told as soon as the spacing allows, even with the same failures', async (t) => {
+  let state: EnvironmentState = { ...inIncident, lastChangedAt: at(-2 * HOUR).toISOString(), flaps: 1, successStreak: 1, failureStreak: 0, status: 'healthy' }
+  const { next, actions } = decide(state, checkResult('production', 'unhealthy', { at: at(HOUR) }), at(HOUR), { successThreshold: 2 })
+  state = next
+  t.same(actions, [{ type: 'changed', previousFailures: ['HTTP 502 from /health'] }])
+  t.equal(state.flaps, 2)
 })
