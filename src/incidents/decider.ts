@@ -39,6 +39,11 @@ export interface Decider {
   close: () => Promise<void>
 }
 
+/** Longest wait for the record channel's open incidents before deciding without them. */
+const RECONCILE_TIMEOUT_MS = 5_000
+/** Pause before listing them again after a failure. */
+const RECONCILE_RETRY_MS = 60_000
+
 const KINDS: Record<PolicyAction['type'], IncidentEvent['kind']> = { open: 'opened', changed: 'changed', reminder: 'reminder', resolve: 'resolved' }
 
 /**
@@ -55,6 +60,7 @@ export function createDecider (options: DeciderOptions): Decider {
   const retryMs = options.retryMs ?? 1_000
   const waiting = new Map<string, { result: CheckResult, at: Date }>()
   let reconciled = false
+  let nextReconcileAt = 0
   let running: Promise<void> | undefined
   let retry: NodeJS.Timeout | undefined
   let closed = false
@@ -81,11 +87,15 @@ export function createDecider (options: DeciderOptions): Decider {
   // After lost state (or a first start), the record channel's open incidents become the policy's:
   // configured environments adopt them, the others are retired. Best effort, tried until it works.
   async function reconcile (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: IncidentEvent[] }> {
-    if (reconciled || options.openIncidents === undefined) return { changed: [], retired: [] }
-    const open = await options.openIncidents().catch((error: unknown) => {
-      log.warn({ module: 'incidents', err: redact(String(error)) }, 'could not list open incidents to adopt; trying again later')
+    if (reconciled || options.openIncidents === undefined || Date.now() < nextReconcileAt) return { changed: [], retired: [] }
+    // Bounded, so a hanging GitHub delays decisions by seconds at most; tried again a minute later.
+    let timer: NodeJS.Timeout | undefined
+    const bound = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${RECONCILE_TIMEOUT_MS} ms`)) }, RECONCILE_TIMEOUT_MS) })
+    const open = await Promise.race([options.openIncidents(), bound]).catch((error: unknown) => {
+      nextReconcileAt = Date.now() + RECONCILE_RETRY_MS
+      log.warn({ module: 'incidents', err: redact(String(error)) }, 'could not list open incidents to adopt; deciding without, trying again in a minute')
       return undefined
-    })
+    }).finally(() => { clearTimeout(timer) })
     if (open === undefined) return { changed: [], retired: [] }
     reconciled = true
     const configured = new Set(options.environments)

@@ -102,6 +102,9 @@ t.test('GitHub failing for three cycles during an outage gives exactly one issue
   standIn.failAll(null)
   await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 45) })], minutesAfter(T0, 45))
   await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 60) })], minutesAfter(T0, 60))
+  // The channel pauses for its backoff after a failure; the next poll delivers.
+  await waitFor('the issue', () => standIn.issues.length > 0)
+  await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, 75) })], minutesAfter(T0, 75))
   t.same(summary(standIn).map((i) => [i.state, i.comments]), [['open', 0]])
   t.same(standIn.violations, [])
 })
