@@ -77,6 +77,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   let running: Promise<void> | undefined
   let again = false
   let timer: NodeJS.Timeout | undefined
+  let verifyTimer: NodeJS.Timeout | undefined
   let closed = false
 
   components.register({ name, required: false })
@@ -180,6 +181,20 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     await running
   }
 
+  // A verification that got no answer (GitHub down at start-up) is no verdict: asked again with backoff.
+  const verifyAccess = (verify: () => Promise<ChannelVerdict>, tries: number): void => {
+    verify().then((v) => {
+      verdict = v
+      log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
+    }).catch((error: unknown) => {
+      if (closed) return
+      const delay = backoffMs(tries, timing.backoffBaseMs, timing.backoffMaxMs)
+      log.warn({ module: 'delivery', channel: name, reason: redact(toDeliveryError(error).message), retry_in_ms: delay }, `${name}: could not verify access yet; trying again`)
+      verifyTimer = setTimeout(() => { verifyAccess(verify, tries + 1) }, delay)
+      verifyTimer.unref()
+    })
+  }
+
   const schedule = (): void => {
     if (closed) return
     timer = setTimeout(() => { tick().finally(schedule).catch(() => {}) }, timing.pollMs)
@@ -190,12 +205,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     wake: () => { void tick() },
     tick,
     start () {
-      if (channel.verify !== undefined) {
-        channel.verify().then((v) => {
-          verdict = v
-          log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
-        }).catch(() => {})
-      }
+      if (channel.verify !== undefined) verifyAccess(channel.verify, 1)
       schedule()
       void tick()
     },
@@ -203,6 +213,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     async close () {
       closed = true
       clearTimeout(timer)
+      clearTimeout(verifyTimer)
       await running
     }
   }
