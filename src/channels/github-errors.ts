@@ -52,8 +52,10 @@ export function classifyGithubError (error: unknown, operation: string, now: Dat
     const retryAt = retryAtOf(error, status, now)
     if (retryAt !== undefined) return new DeliveryError('rate-limited', `GitHub rate limit on ${operation} (HTTP ${status}) until ${retryAt.toISOString()}`, { retryAt, cause: error })
   }
-  if (status === undefined || status >= 500) {
-    return new DeliveryError('retryable', `${operation}: ${status === undefined ? 'no answer' : `HTTP ${status}`} (${message})`, { cause: error })
+  // Octokit reports a request that got no response (timeout, reset) as status 500 without a response.
+  const answered = status !== undefined && (error as HttpErrorLike).response !== undefined
+  if (!answered || status >= 500) {
+    return new DeliveryError('retryable', `${operation}: ${answered ? `HTTP ${status}` : 'no answer'} (${message})`, { cause: error })
   }
   return new DeliveryError('permanent', `GitHub refused ${operation}: HTTP ${status} ${message}`, { cause: error })
 }

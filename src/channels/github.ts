@@ -202,7 +202,10 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
         const status = (error as { status?: unknown }).status
         if (status === 401) return { ok: false, message: 'GitHub refused the token (HTTP 401): check GITHUB_TOKEN' }
         if (status === 404) return { ok: false, message: `repository ${where} not found or not visible to the token (HTTP 404): check GITHUB_REPOSITORY and the token's access` }
-        return { ok: false, message: `could not verify access to ${where}: ${classifyGithubError(error, 'verify').message}` }
+        const failure = classifyGithubError(error, 'verify')
+        // No answer, 5xx or a rate limit says nothing about the token: the worker asks again later.
+        if (failure.failure !== 'permanent') throw failure
+        return { ok: false, message: `could not verify access to ${where}: ${failure.message}` }
       }
     },
     async openIncidents (): Promise<Array<OpenIncident<HeldIssue>>> {

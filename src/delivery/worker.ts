@@ -80,6 +80,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   let running: Promise<void> | undefined
   let again = false
   let timer: NodeJS.Timeout | undefined
+  let verifyTimer: NodeJS.Timeout | undefined
   let closed = false
 
   components.register({ name, required: false })
@@ -196,6 +197,20 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     await running
   }
 
+  // A verification that got no answer (GitHub down at start-up) is no verdict: asked again with backoff.
+  const verifyAccess = (verify: () => Promise<ChannelVerdict>, tries: number): void => {
+    verify().then((v) => {
+      verdict = v
+      log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
+    }).catch((error: unknown) => {
+      if (closed) return
+      const delay = backoffMs(tries, timing.backoffBaseMs, timing.backoffMaxMs)
+      log.warn({ module: 'delivery', channel: name, reason: redact(toDeliveryError(error).message), retry_in_ms: delay }, `${name}: could not verify access yet; trying again`)
+      verifyTimer = setTimeout(() => { verifyAccess(verify, tries + 1) }, delay)
+      verifyTimer.unref()
+    })
+  }
+
   const schedule = (): void => {
     if (closed) return
     timer = setTimeout(() => {
@@ -209,12 +224,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     wake: () => { void tick() },
     tick,
     start () {
-      if (channel.verify !== undefined) {
-        channel.verify().then((v) => {
-          verdict = v
-          log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
-        }).catch(() => {})
-      }
+      if (channel.verify !== undefined) verifyAccess(channel.verify, 1)
       schedule()
       void tick()
     },
@@ -222,6 +232,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     async close () {
       closed = true
       clearTimeout(timer)
+      clearTimeout(verifyTimer)
       channel.close?.()
       await running
       await refreshing

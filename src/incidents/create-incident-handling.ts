@@ -1,7 +1,7 @@
 import { createGithubClient, type GithubClientOptions } from '../channels/github-client.js'
 import { createGithubChannel } from '../channels/github.js'
 import type { Config } from '../config/config.js'
-import type { Channel, OpenIncident } from '../delivery/types.js'
+import { DeliveryError, type Channel, type OpenIncident } from '../delivery/types.js'
 import { createDeliveryWorker, type DeliveryTiming, type DeliveryWorker } from '../delivery/worker.js'
 import type { ComponentRegistry } from '../health/component-registry.js'
 import type { Metrics } from '../metrics/create-metrics.js'
@@ -48,7 +48,14 @@ export interface IncidentHandlingOptions {
  */
 function adoptingFrom<T> (channel: Channel<T>, store: Store): () => Promise<OpenIncident[]> {
   return async () => {
-    const found = await channel.openIncidents!()
+    const found = await channel.openIncidents!().catch(async (error: unknown) => {
+      // GitHub's "wait" holds every write of the channel, whichever request it answered.
+      if (error instanceof DeliveryError && error.failure === 'rate-limited' && error.retryAt !== undefined) {
+        const held = await store.getHold(channel.name)
+        if (held === null || Date.parse(held) < error.retryAt.getTime()) await store.setHold(channel.name, error.retryAt.toISOString())
+      }
+      throw error
+    })
     for (const incident of found) {
       if (await store.getChannelMemory(channel.name, incident.environment) === undefined) {
         await store.setChannelMemory(channel.name, incident.environment, incident.held)
