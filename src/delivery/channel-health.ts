@@ -33,6 +33,8 @@ export function channelHealth (input: ChannelHealthInput): ProbeResult {
     held_until: held,
     last_delivered_at: stats.lastDelivered?.finishedAt ?? null,
     failed_deliveries: stats.recentFailures.map((e) => ({ environment: e.environment, event: e.event.kind, at: e.finishedAt, reason: e.lastError })),
+    // Not failures: events made pointless before they were sent (an outage over before GitHub answered).
+    dropped_events: stats.recentDropped.map((e) => ({ environment: e.environment, event: e.event.kind, at: e.finishedAt, reason: e.lastError })),
     ...(verdict === undefined ? {} : { access: verdict.message })
   }
   const result = (status: ProbeResult['status'], error?: string): ProbeResult => ({ status, latencyMs: 0, details, ...(error === undefined ? {} : { error }) })

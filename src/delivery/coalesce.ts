@@ -8,6 +8,7 @@ export interface CoalescePlan {
   readonly insert: NewOutboxEntry | null
 }
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i])
 const isUpdate = (entry: OutboxEntry): boolean => entry.event.kind === 'changed' || entry.event.kind === 'reminder'
 // Only entries never tried may vanish: a tried one may have reached the receiver.
 const untried = (entry: OutboxEntry): boolean => entry.state === 'pending' && entry.attempts === 0
@@ -31,7 +32,12 @@ export function coalesce (pending: readonly OutboxEntry[], incoming: NewOutboxEn
     const merged: NewOutboxEntry = firstChange === undefined
       ? incoming
       : { ...incoming, event: { ...incoming.event, kind: 'changed', previousFailures: firstChange.event.previousFailures ?? [] } }
-    return { drop: replaced.map((e) => ({ id: e.id, reason: 'superseded by a later update before it was sent' })), insert: merged }
+    const drop = replaced.map((e) => ({ id: e.id, reason: 'superseded by a later update before it was sent' }))
+    // Changed and changed back before anyone was told: there is nothing to say.
+    if (merged.event.kind === 'changed' && (merged.event.flaps ?? 0) === 0 && sameList(merged.event.previousFailures ?? [], merged.event.result?.failures ?? [])) {
+      return { drop: drop.map((d) => ({ ...d, reason: 'changed back before it was sent' })), insert: null }
+    }
+    return { drop, insert: merged }
   }
   if (kind === 'resolved' || kind === 'retired') {
     const opened = sameIncident.find((e) => e.event.kind === 'opened')

@@ -22,6 +22,7 @@ export function statsOf (entries: readonly OutboxEntry[]): OutboxStats {
     pending: pending.length,
     oldestPendingAt: pending.reduce<string | null>((oldest, e) => (oldest === null || e.createdAt < oldest ? e.createdAt : oldest), null),
     recentFailures: finished('failed').slice(0, 10),
+    recentDropped: finished('dropped').slice(0, 10),
     lastDelivered: finished('delivered')[0] ?? null
   }
 }

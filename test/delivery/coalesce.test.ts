@@ -1,6 +1,10 @@
 import t from 'tap'
 import { coalesce } from '../../src/delivery/coalesce.js'
 import type { IncidentEvent, NewOutboxEntry, OutboxEntry } from '../../src/delivery/types.js'
+import { snapshotOf } from '../../src/delivery/snapshot.js'
+import { checkResult } from '../support/check-results.js'
+
+const resultBase = snapshotOf(checkResult('production', 'unhealthy'))
 
 const AT = '2026-11-26T10:00:00.000Z'
 let n = 0
@@ -51,4 +55,12 @@ t.test('a retired environment whose incident was never sent sends nothing', asyn
   const plan = coalesce([pending(event('opened'))], incoming(event('retired')))
   t.equal(plan.insert, null)
   t.match(plan.drop[0]!.reason, /removed/)
+})
+
+t.test('changed and changed back before anything was sent: nothing to say, both dropped', async (t) => {
+  const withFailures = (failures: string[], previous: string[]) => event('changed', 'production@A', { previousFailures: previous, result: { ...resultBase, failures } })
+  const first = pending(withFailures(['HTTP 502'], ['HTTP 500']))
+  const plan = coalesce([first], incoming(withFailures(['HTTP 500'], ['HTTP 502'])))
+  t.same(plan.drop.map((d) => [d.id, d.reason]), [[first.id, 'changed back before it was sent']])
+  t.equal(plan.insert, null)
 })

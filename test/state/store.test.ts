@@ -60,7 +60,9 @@ for (const [kind, make] of kinds) {
     const dropped = await store.commit([], [entry('resolved')], AT)
     t.same(dropped.map((e) => [e.event.kind, e.state]).sort(), [['changed', 'dropped'], ['opened', 'dropped']])
     t.same(await store.dueEntries('github', new Date(AT)), [])
-    t.equal((await store.outboxStats('github')).pending, 0)
+    const stats = await store.outboxStats('github')
+    t.equal(stats.pending, 0)
+    t.same(stats.recentDropped.map((e) => e.event.kind).sort(), ['changed', 'opened'], 'shown in the report')
   })
 
   t.test(`${kind}: figures for the report`, async (t) => {
