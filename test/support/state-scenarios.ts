@@ -146,3 +146,9 @@ export async function componentOf (app: FastifyInstance, name: string): Promise<
 export async function successfulCycles (app: FastifyInstance): Promise<number> {
   return sample((await app.inject('/metrics')).body, 'vigil_monitor_runs_total{result="success"}')
 }
+
+/** Whether every event in the outbox of the database of `url` is delivered (and there are `count`). */
+export async function outboxDelivered (url: string, count: number): Promise<boolean> {
+  const rows = await query<{ state: string }>(url, 'SELECT state FROM vigil_outbox')
+  return rows.length === count && rows.every((r) => r.state === 'delivered')
+}
