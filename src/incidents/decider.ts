@@ -49,9 +49,10 @@ const KINDS: Record<PolicyAction['type'], IncidentEvent['kind']> = { open: 'open
 /**
  * Detection hands results to the decider and moves on. The leader decides (incidents/policy.ts) on
  * the latest results of each environment and stores the new states together with one outbox entry
- * per event and channel, in one transaction; then delivery wakes. When the store fails or this
- * replica does not lead, the results wait (only the newest per environment is kept) and are decided
- * on once it can: nothing decided is lost, and nothing is decided twice.
+ * per event and channel, in one transaction; then delivery wakes. When the store fails or no
+ * replica is known to lead, the results wait (only the newest per environment is kept) and are
+ * decided on once it can: nothing decided is lost, and nothing is decided twice. A follower drops
+ * them: the leader decides on its own, newer results.
  */
 export function createDecider (options: DeciderOptions): Decider {
   const { store, leadership, log, redact } = options
@@ -145,8 +146,9 @@ export function createDecider (options: DeciderOptions): Decider {
   async function drainNow (): Promise<void> {
     while (waiting.size > 0 && !closed) {
       const role = leadership.role()
-      // Another replica leads and decides on its own results; these would be stale by the time
-      // this one leads, so they go. With no known leader they wait for the store to answer.
+      // Another replica leads and checks every environment itself: results this one checked before
+      // (while cut off from the store, say) are older than the leader's and must never be decided
+      // on later, when this replica takes over.
       if (role === 'follower') { waiting.clear(); return }
       if (role !== 'leader') { scheduleRetry(); return }
       const batch = new Map(waiting)

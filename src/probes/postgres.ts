@@ -42,6 +42,9 @@ export function createPostgresProbe (options: PostgresProbeOptions) {
   // Without a listener an idle connection dropping (e.g. a server restart) would crash the process;
   // the next probe finds out and reports it.
   pool.on('error', () => {})
+  // pg-pool listens only to idle clients: one reset or terminated while a probe holds it would
+  // emit an error nobody hears, an uncaught exception. The probe's query fails and reports it.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
 
   const details = () => ({
     pool_total: pool.totalCount,

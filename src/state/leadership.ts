@@ -11,7 +11,7 @@ const RELEASE_BOUND_MS = 2_000
 
 export interface LeadershipOptions {
   readonly store: Store
-  /** Lease length; renewed every third of it. */
+  /** Lease length; renewed every third of it (more often when `staleAfterMs` is short). */
   readonly ttlMs: number
   /** A holder that has finished no cycle for this long loses the lease (two monitor intervals). */
   readonly staleAfterMs: number
@@ -42,6 +42,10 @@ export function createLeadership (options: LeadershipOptions): Leadership {
   const holder = options.holder ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
   // Believe the lease a little less long than it runs, for clock drift and the request's own time.
   const trustMs = ttlMs * 0.8
+  // A third of the lease, and often enough that a follower's view of the leader's last cycle is
+  // never older than half an interval: otherwise, with intervals shorter than the lease, a healthy
+  // leader would look stale to its followers between two renewals.
+  const renewEveryMs = Math.max(50, Math.min(ttlMs / 3, staleAfterMs / 4))
   let view: LeaseView | undefined
   let viewAt = -Infinity
   let heldUntil = -Infinity
@@ -87,7 +91,7 @@ export function createLeadership (options: LeadershipOptions): Leadership {
 
   const schedule = (): void => {
     if (closed) return
-    timer = setTimeout(() => { refresh().finally(schedule).catch(() => {}) }, Math.max(50, ttlMs / 3))
+    timer = setTimeout(() => { refresh().finally(schedule).catch(() => {}) }, renewEveryMs)
     timer.unref()
   }
 
