@@ -28,6 +28,8 @@ export interface GithubClientOptions {
   readonly writeSpacingMs?: number
   /** Aborts every request in flight (shutdown). */
   readonly signal?: AbortSignal
+  /** Told of every rate limit GitHub answers, whatever the request, with the time it allows the next write. */
+  readonly onRateLimit?: (until: Date) => void
 }
 
 // Known operations by method and path, for the metric's `operation` label (bounded cardinality).
@@ -82,6 +84,7 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
   // in the store until the time GitHub asked for, across restarts and replicas.
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string, url: string }): boolean => {
     log.warn({ module: 'github', retryAfter }, redact(`GitHub ${kind} on ${request.method} ${request.url}`))
+    options.onRateLimit?.(new Date(Date.now() + Math.max(0, retryAfter) * 1000))
     return false
   }
   return new VigilOctokit({

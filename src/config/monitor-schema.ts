@@ -64,7 +64,7 @@ export const EnvironmentEntrySchema = Type.Object({
   retry_delay: duration(),
   max_response_time: duration(),
   tls_min_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, expected: 'an integer number of days from 0 to 365' })),
-  checks: Type.Optional(Type.Array(path(), { maxItems: 50, expected: 'a list of paths starting with /' })),
+  checks: Type.Optional(Type.Array(path(), { maxItems: 50, expected: 'a list of at most 50 paths starting with /' })),
   failure_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
   success_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
   method: Type.Optional(Type.String({ pattern: '^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|get|head|post|put|patch|delete|options)$', expected: 'GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS' })),

@@ -41,6 +41,8 @@ export interface DeliveryWorkerOptions<T> {
 export interface DeliveryWorker {
   /** Looks at the outbox soon (after decisions were stored). */
   wake: () => void
+  /** No write before `until`: the receiver said so, to any request (stored for the other replicas too). */
+  hold: (until: Date) => void
   /** One pass: deliver what is due (when leading), then refresh the figures. Never throws. */
   tick: () => Promise<void>
   start: () => void
@@ -85,7 +87,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
 
   components.register({ name, required: false })
   const count = (entry: OutboxEntry, result: string): void => { metrics.incidentDeliveries.inc({ channel: name, kind: entry.event.kind, result }) }
-  const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, environment: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
+  const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, target: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
 
   async function attempt (entry: OutboxEntry): Promise<'next' | 'stop'> {
     const attempts = entry.attempts + 1
@@ -141,7 +143,10 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     heldUntil = await store.getHold(name)
     if (heldUntil !== null && Date.parse(heldUntil) > now().getTime()) return
     for (const entry of await store.dueEntries(name, now())) {
-      if (closed || leadership.role() !== 'leader') return
+      if (now().getTime() < pausedUntil) return
+      // Confirmed with the store right before each write, so a replica deposed a moment ago (its
+      // lease taken by another) never writes: the window for two writers is one delivery at most.
+      if (closed || !(await leadership.confirm())) return
       if (await attempt(entry) === 'stop') return
     }
   }
@@ -222,6 +227,11 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
 
   return {
     wake: () => { void tick() },
+    hold (until) {
+      pausedUntil = Math.max(pausedUntil, until.getTime())
+      if (heldUntil === null || Date.parse(heldUntil) < until.getTime()) heldUntil = until.toISOString()
+      store.setHold(name, until.toISOString()).catch(() => { /* this replica holds anyway; the next try stores it */ })
+    },
     tick,
     start () {
       if (channel.verify !== undefined) verifyAccess(channel.verify, 1)

@@ -25,8 +25,10 @@ export interface IncidentHandlingOptions {
   readonly metrics: Metrics
   readonly components: ComponentRegistry
   readonly log?: IncidentLog
-  /** The monitor's interval: a leader that finishes no cycle for two of them loses the lease. */
+  /** The monitor's interval: a leader that finishes no cycle for two of them (plus `cycleAllowanceMs`) loses the lease. */
   readonly intervalMs: number
+  /** The longest a cycle can take (monitor/worst-case.ts), added to the two intervals. */
+  readonly cycleAllowanceMs?: number
   /** `github.labels` from the monitor file (default `deployment-alert`). */
   readonly labels?: readonly string[]
   /** `github.repository` from the monitor file; overrides GITHUB_REPOSITORY. */
@@ -98,7 +100,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     leadership = createLeadership({
       store,
       ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
-      staleAfterMs: 2 * options.intervalMs,
+      staleAfterMs: 2 * options.intervalMs + (options.cycleAllowanceMs ?? 0),
       onStoreResult: ({ ok, latencyMs, error }) => {
         components.record(STATE_COMPONENT, ok
           ? { status: 'healthy', latencyMs }
@@ -116,13 +118,17 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   let github: ReturnType<typeof createGithubChannel> | undefined
   if (token !== undefined && repository !== undefined) {
     const shutdown = new AbortController()
-    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal })
+    // Bound once the worker exists: a rate limit on any request (a listing too) holds every write.
+    let holdWrites: (until: Date) => void = () => {}
+    const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal, onRateLimit: (until) => { holdWrites(until) } })
     const labelsOf = new Map(options.targets.map((t) => [t.name, t.labels]))
     github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact }), close: () => { shutdown.abort() } }
-    workers.push(createDeliveryWorker({
+    const worker = createDeliveryWorker({
       channel: github, store, leadership: lead, log, redact, metrics, components, timing: options.delivery,
       onLinks: () => { for (const listener of linkListeners) listener() }
-    }))
+    })
+    holdWrites = (until) => { worker.hold(until) }
+    workers.push(worker)
   } else {
     log.warn({ module: 'incidents' }, 'GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY): incidents are decided and shown but not filed')
   }

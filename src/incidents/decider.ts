@@ -34,14 +34,12 @@ export interface DeciderOptions {
 export interface Decider {
   /** Takes a cycle's results and returns at once: the decision runs in the background. */
   submit: (results: readonly CheckResult[], at: Date) => void
-  /** Runs the pending decisions now (tests and shutdown); never throws. */
+  /** Runs the pending decisions now, and waits for a listing of open incidents under way (tests); never throws. */
   drain: () => Promise<void>
   close: () => Promise<void>
 }
 
-/** Longest wait for the record channel's open incidents before deciding without them. */
-const RECONCILE_TIMEOUT_MS = 5_000
-/** Pause before listing them again after a failure. */
+/** Pause before listing the record channel's open incidents again after a failure. */
 const RECONCILE_RETRY_MS = 60_000
 
 const KINDS: Record<PolicyAction['type'], IncidentEvent['kind']> = { open: 'opened', changed: 'changed', reminder: 'reminder', resolve: 'resolved' }
@@ -60,8 +58,12 @@ export function createDecider (options: DeciderOptions): Decider {
   const now = options.now ?? (() => new Date())
   const retryMs = options.retryMs ?? 1_000
   const waiting = new Map<string, { result: CheckResult, at: Date }>()
-  let reconciled = false
+  let reconcile: 'todo' | 'listing' | 'done' = 'todo'
+  let found: readonly OpenIncident[] | undefined
+  let listing: Promise<void> | undefined
   let nextReconcileAt = 0
+  // The latest result decided per environment: an incident adopted later is judged on it at once.
+  const lastDecided = new Map<string, { result: CheckResult, at: Date }>()
   let running: Promise<void> | undefined
   let retry: NodeJS.Timeout | undefined
   let closed = false
@@ -86,19 +88,28 @@ export function createDecider (options: DeciderOptions): Decider {
   }
 
   // After lost state (or a first start), the record channel's open incidents become the policy's:
-  // configured environments adopt them, the others are retired. Best effort, tried until it works.
-  async function reconcile (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: IncidentEvent[] }> {
-    if (reconciled || options.openIncidents === undefined || Date.now() < nextReconcileAt) return { changed: [], retired: [] }
-    // Bounded, so a hanging GitHub delays decisions by seconds at most; tried again a minute later.
-    let timer: NodeJS.Timeout | undefined
-    const bound = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${RECONCILE_TIMEOUT_MS} ms`)) }, RECONCILE_TIMEOUT_MS) })
-    const open = await Promise.race([options.openIncidents(), bound]).catch((error: unknown) => {
+  // configured environments adopt them, the others are retired. Listed in the background (a slow
+  // GitHub never holds decisions), applied by the next decision, tried again a minute after a failure.
+  function startReconcile (): void {
+    if (reconcile !== 'todo' || options.openIncidents === undefined || Date.now() < nextReconcileAt) return
+    reconcile = 'listing'
+    listing = options.openIncidents().then((open) => {
+      found = open
+      reconcile = 'done'
+      void drain()
+    }, (error: unknown) => {
+      reconcile = 'todo'
       nextReconcileAt = Date.now() + RECONCILE_RETRY_MS
-      log.warn({ module: 'incidents', err: redact(String(error)) }, 'could not list open incidents to adopt; deciding without, trying again in a minute')
-      return undefined
-    }).finally(() => { clearTimeout(timer) })
+      log.warn({ module: 'incidents', err: redact(String(error)) }, 'could not list open incidents to adopt; trying again in a minute')
+    }).finally(() => { listing = undefined })
+  }
+
+  async function applyFound (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: IncidentEvent[] }> {
+    const open = found
+    found = undefined
     if (open === undefined) return { changed: [], retired: [] }
-    reconciled = true
+    // An environment with events still waiting is not adopted: its own events (a recovery, say) say more.
+    const waitingFor = await store.pendingEnvironments()
     const configured = new Set(options.environments)
     const changed: EnvironmentState[] = []
     const retired: IncidentEvent[] = []
@@ -110,8 +121,8 @@ export function createDecider (options: DeciderOptions): Decider {
         if (known !== undefined) changed.push({ ...known, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null })
         continue
       }
-      if (known?.outageSince != null) continue
-      log.info({ module: 'incidents', environment: incident.environment }, 'adopted an open incident found on GitHub')
+      if (known?.outageSince != null || waitingFor.has(incident.environment)) continue
+      log.info({ module: 'incidents', target: incident.environment }, 'adopted an open incident found on GitHub')
       const adopted = { ...(known ?? initialState(incident.environment, at)), status: 'unhealthy' as const, outageSince: incident.openedAt, lastFailures: [], lastNotifiedAt: iso, lastChangedAt: iso }
       states.set(incident.environment, adopted)
       changed.push(adopted)
@@ -122,7 +133,11 @@ export function createDecider (options: DeciderOptions): Decider {
   async function decideBatch (batch: Map<string, { result: CheckResult, at: Date }>): Promise<void> {
     const decidedAt = now()
     const states = await store.loadStates()
-    const { changed, retired } = await reconcile(states, decidedAt)
+    const { changed, retired } = await applyFound(states, decidedAt)
+    for (const state of changed) {
+      const last = lastDecided.get(state.environment)
+      if (state.outageSince !== null && last !== undefined && !batch.has(state.environment)) batch.set(state.environment, last)
+    }
     const next = new Map(changed.map((s) => [s.environment, s]))
     const entries = retired.flatMap((event) => entriesFor(event, decidedAt.toISOString()))
     for (const { result, at } of batch.values()) {
@@ -132,7 +147,8 @@ export function createDecider (options: DeciderOptions): Decider {
       for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), decidedAt.toISOString()))
     }
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
-    for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
+    for (const [environment, item] of batch) lastDecided.set(environment, item)
+    for (const entry of dropped) log.info({ module: 'incidents', target: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
   }
@@ -144,13 +160,14 @@ export function createDecider (options: DeciderOptions): Decider {
   }
 
   async function drainNow (): Promise<void> {
-    while (waiting.size > 0 && !closed) {
+    while ((waiting.size > 0 || found !== undefined) && !closed) {
       const role = leadership.role()
       // Another replica leads and checks every environment itself: results this one checked before
       // (while cut off from the store, say) are older than the leader's and must never be decided
       // on later, when this replica takes over.
       if (role === 'follower') { waiting.clear(); return }
       if (role !== 'leader') { scheduleRetry(); return }
+      startReconcile()
       const batch = new Map(waiting)
       waiting.clear()
       try {
@@ -180,6 +197,12 @@ export function createDecider (options: DeciderOptions): Decider {
     drain: async () => {
       await running
       await drain()
+      // A listing of open incidents under way is part of what waits (tests settle on it).
+      if (listing !== undefined) {
+        await listing
+        await running
+        await drain()
+      }
     },
     async close () {
       closed = true

@@ -2,7 +2,7 @@ import type { ComponentRegistry, ProbeResult } from '../health/component-registr
 import type { EnvironmentBoard } from '../health/environment-board.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
-import { environmentSummary } from './environment-summary.js'
+import { environmentSummary, shownFailures } from './environment-summary.js'
 import { runCycle, type CycleOptions } from './run-cycle.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
 
@@ -25,12 +25,14 @@ export interface MonitorOptions {
   readonly incidents?: IncidentIntake | undefined
   /** Which replica checks; alone (always this one) by default. */
   readonly leadership?: CycleLeadership | undefined
-  /** Passed to every check: dispatcher, concurrency, a replacement check. */
+  /** Passed to every check: concurrency, the redactor, a replacement check. */
   readonly cycle?: Omit<CycleOptions, 'signal'> | undefined
+  /** How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take. */
+  readonly staleAfterMs?: number
   readonly now?: () => Date
 }
 
-/** How one cycle ended; `skipped` when another replica leads. */
+/** How one cycle ended (`skipped` is no longer produced: followers check too; kept for the metric's history). */
 export type CycleOutcome = 'success' | 'failure' | 'skipped' | 'aborted'
 
 export interface Monitor {
@@ -45,16 +47,18 @@ export interface Monitor {
 /** Component name under which the monitor reports its own health. */
 export const MONITOR_COMPONENT = 'monitor'
 
-const ALONE: CycleLeadership = { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, close: async () => {} }
+const ALONE: CycleLeadership = { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, confirm: async () => true, close: async () => {} }
 
 /**
  * Detection, free of Fastify and of everything downstream: check every environment → board and
- * metrics → hand the results to the incident side, which never makes the cycle wait. The leader
- * checks; a follower skips; when leadership is unknown (state database unreachable) every replica
- * checks and reports, and incident decisions wait.
+ * metrics → hand the results to the incident side, which never makes the cycle wait. Every replica
+ * checks and reports, so whichever one answers `/health/detailed` and `/metrics` tells the truth;
+ * only the leader's results are decided on (a follower's are dropped by the decider), and when
+ * leadership is unknown (state database unreachable) decisions wait.
  */
 export function createMonitor (options: MonitorOptions): Monitor {
   const { targets, intervalMs, metrics, environments, components, redact, log } = options
+  const staleAfterMs = options.staleAfterMs ?? 2 * intervalMs
   const leadership = options.leadership ?? ALONE
   const now = options.now ?? (() => new Date())
   const controller = new AbortController()
@@ -92,7 +96,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       if (result.responseTimeMs === null) metrics.environmentResponseTime.remove({ environment })
       else metrics.environmentResponseTime.set({ environment }, result.responseTimeMs / 1000)
       if (result.tlsExpiresAt !== null) metrics.environmentTlsExpiry.set({ environment }, Math.floor(result.tlsExpiresAt.getTime() / 1000))
-      if (result.status !== 'healthy') log.warn({ target: environment, status: result.status, failures: result.failures }, `environment ${environment} is ${result.status}`)
+      if (result.status !== 'healthy') log.warn({ target: environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${environment} is ${result.status}`)
     }
     show()
   }
@@ -103,7 +107,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       ? Date.parse(leadership.leader().lastCycleAt ?? startedAt.toISOString())
       : (lastRunAt ?? startedAt).getTime()
     const ageMs = now().getTime() - reference
-    return ageMs <= 2 * intervalMs ? undefined : `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`
+    return ageMs <= staleAfterMs ? undefined : `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`
   }
 
   const health = (outcome: CycleOutcome, latencyMs: number, error?: string): ProbeResult => {
@@ -121,16 +125,12 @@ export function createMonitor (options: MonitorOptions): Monitor {
     let outcome: CycleOutcome
     let error: string | undefined
     try {
-      if (leadership.role() === 'follower') {
-        outcome = 'skipped'
-      } else {
-        const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
-        if (controller.signal.aborted) return 'aborted'
-        record(results)
-        options.incidents?.submit(results, started)
-        leadership.cycleFinished()
-        outcome = 'success'
-      }
+      const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
+      if (controller.signal.aborted) return 'aborted'
+      record(results)
+      options.incidents?.submit(results, started)
+      leadership.cycleFinished()
+      outcome = 'success'
     } catch (err) {
       outcome = controller.signal.aborted ? 'aborted' : 'failure'
       error = redact(err instanceof Error ? err.message : String(err))
@@ -141,7 +141,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     lastRunAt = finished
     lastOutcome = outcome
     metrics.monitorRuns.inc({ result: outcome })
-    if (outcome !== 'skipped') metrics.monitorLastRun.set(finished.getTime() / 1000)
+    metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
     components.record(MONITOR_COMPONENT, health(outcome, latencyMs, error), finished)
     log.info({ result: outcome, environments: targets.length, duration_ms: latencyMs }, 'monitor cycle finished')

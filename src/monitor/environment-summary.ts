@@ -1,6 +1,17 @@
 import type { EnvironmentSummary } from '../health/environment-board.js'
 import type { CheckResult, IncidentLink } from './types.js'
 
+/** Failures shown in the report and the logs; the issue carries them all (up to GitHub's limit). */
+const SHOWN_FAILURES = 10
+/** Characters of one failure phrase shown there. */
+const SHOWN_FAILURE_LENGTH = 300
+
+/** The failures as the report and the logs show them: the first ten, each shortened, then how many more. */
+export function shownFailures (failures: readonly string[]): string[] {
+  const shown = failures.slice(0, SHOWN_FAILURES).map((f) => (f.length <= SHOWN_FAILURE_LENGTH ? f : `${f.slice(0, SHOWN_FAILURE_LENGTH - 1)}…`))
+  return failures.length > SHOWN_FAILURES ? [...shown, `… and ${failures.length - SHOWN_FAILURES} more`] : shown
+}
+
 /** One check result as the report's `environments` entry shows it. */
 export function environmentSummary (result: CheckResult, incident: IncidentLink | undefined): EnvironmentSummary {
   return {
@@ -10,7 +21,7 @@ export function environmentSummary (result: CheckResult, incident: IncidentLink 
     http_status: result.httpStatus,
     response_time_ms: result.responseTimeMs === null ? null : Math.round(result.responseTimeMs),
     tls_days_left: result.tlsDaysLeft,
-    ...(result.failures.length === 0 ? {} : { error: result.failures.join('; ') }),
+    ...(result.failures.length === 0 ? {} : { error: shownFailures(result.failures).join('; ') }),
     ...(result.tlsVerified === false ? { tls_verified: false as const, tls_problems: result.tlsProblems ?? [] } : {}),
     incident: incident === undefined ? null : { issue_url: incident.issue_url, opened_at: incident.opened_at }
   }

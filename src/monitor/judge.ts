@@ -37,8 +37,10 @@ export function parseJsonBody (contentType: string, body: string): unknown {
 function judgeReportedStatus (json: unknown, redact: Redactor): Verdict {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || !('status' in json)) return HEALTHY
   const reported = (json as { status: unknown }).status
-  const shown = shownValue(typeof reported === 'string' ? reported.toLowerCase() : reported, redact)
   const status = typeof reported === 'string' ? statusOfWord(reported) : undefined
+  // Only a known word is shown lowercased; anything else exactly as sent, so the redactor sees
+  // secrets in their own case (a token lowercased would escape it).
+  const shown = shownValue(status !== undefined && typeof reported === 'string' ? reported.toLowerCase() : reported, redact)
   if (status === undefined) return { status: 'unhealthy', errors: [`reported status ${shown} is not a known status word`] }
   return status === 'healthy' ? HEALTHY : { status, errors: [`reported status ${shown}`] }
 }

@@ -141,5 +141,7 @@ export interface CycleLeadership {
   leader: () => { readonly holder: string | null, readonly lastCycleAt: string | null }
   /** Tells the other replicas that this one finished a cycle (in the background). */
   cycleFinished: () => void
+  /** Renews the lease now and says whether this replica still leads (before each write to a channel). */
+  confirm: () => Promise<boolean>
   close: () => Promise<void>
 }

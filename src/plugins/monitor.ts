@@ -5,6 +5,7 @@ import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
 import { createMonitor, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { EnvironmentTarget } from '../monitor/types.js'
+import { worstCycleMs } from '../monitor/worst-case.js'
 
 /** What the lead (or a test) may pass; everything defaults from `app.vigil` and the configuration. */
 export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'cycle' | 'now'>> {
@@ -26,16 +27,20 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const intervalMs = options.intervalMs ?? config.monitor.intervalMs
   const targets = options.targets ?? config.monitor.environments
   const log = app.log.child({ module: 'monitor' })
+  const concurrency = options.cycle?.concurrency ?? config.monitor.concurrency
+  const staleAfterMs = 2 * intervalMs + worstCycleMs(targets, concurrency)
   const { createIncidentHandling } = await import('../incidents/create-incident-handling.js')
   const incidents = await createIncidentHandling(config, {
     labels: config.monitor.githubLabels,
     repository: config.github.repository,
-    log: app.log.child({ module: 'incidents' }),
+    // Every line of the incident side names its own module.
+    log: app.log,
     ...options.incidents,
     redact,
     metrics,
     components,
     intervalMs,
+    cycleAllowanceMs: staleAfterMs - 2 * intervalMs,
     targets
   })
   const monitor = createMonitor({
@@ -48,7 +53,8 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     log,
     incidents: incidents.intake,
     leadership: incidents.leadership,
-    cycle: { concurrency: config.monitor.concurrency, redact, ...options.cycle },
+    staleAfterMs,
+    cycle: { concurrency, redact, ...options.cycle },
     ...(options.now === undefined ? {} : { now: options.now })
   })
 

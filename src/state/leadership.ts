@@ -104,6 +104,7 @@ export function createLeadership (options: LeadershipOptions): Leadership {
       store.recordCycle(LEADER_LEASE, holder).catch(() => { /* seen by the next renewal */ })
     },
     refresh,
+    confirm: async () => await refresh() === 'leader',
     start () {
       refresh().finally(schedule).catch(() => {})
     },
@@ -123,5 +124,5 @@ export function createLeadership (options: LeadershipOptions): Leadership {
 
 /** The leadership of a single replica without shared state: always the leader. */
 export function createSoleLeadership (): CycleLeadership {
-  return { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, close: async () => {} }
+  return { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, confirm: async () => true, close: async () => {} }
 }

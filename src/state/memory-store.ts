@@ -51,6 +51,7 @@ export function createMemoryStore () {
       if (index >= 0) entries[index] = { ...entries[index]!, ...update }
     },
     outboxStats: async (channel) => statsOf(entries.filter((e) => e.channel === channel)),
+    pendingEnvironments: async () => new Set(entries.filter((e) => e.state === 'pending').map((e) => e.environment)),
     getChannelMemory: async (channel, environment) => structuredClone(memory.get(key(channel, environment))),
     async setChannelMemory (channel, environment, value) {
       if (value === undefined || value === null) memory.delete(key(channel, environment))

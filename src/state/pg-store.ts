@@ -98,6 +98,11 @@ export async function createPgStore (options: PgStoreOptions) {
       await schema()
       return await outboxStats(pool, channel)
     },
+    async pendingEnvironments () {
+      await schema()
+      const { rows } = await pool.query<{ environment: string }>('SELECT DISTINCT environment FROM vigil_outbox WHERE state = \'pending\'')
+      return new Set(rows.map((r) => r.environment))
+    },
     async getChannelMemory (channel, environment) {
       await schema()
       const { rows } = await pool.query<{ value: unknown }>('SELECT value FROM vigil_channel_memory WHERE channel = $1 AND environment = $2', [channel, environment])

@@ -64,6 +64,8 @@ export interface Store {
   dueEntries: (channel: string, now: Date) => Promise<OutboxEntry[]>
   updateEntry: (update: EntryUpdate) => Promise<void>
   outboxStats: (channel: string) => Promise<OutboxStats>
+  /** Environments with an entry still pending on any channel. */
+  pendingEnvironments: () => Promise<Set<string>>
   /** A channel's memory for an environment (JSON). */
   getChannelMemory: (channel: string, environment: string) => Promise<unknown>
   setChannelMemory: (channel: string, environment: string, value: unknown) => Promise<void>

@@ -18,7 +18,7 @@ function recordingIntake (links: Record<string, IncidentLink> = {}): IncidentInt
 /** Leadership with a role the test sets. */
 function leadershipAs (role: LeadershipRole, lastCycleAt: string | null = null): CycleLeadership & { finished: number } {
   const state = { finished: 0 }
-  return Object.assign(state, { role: () => role, leader: () => ({ holder: 'other-replica', lastCycleAt }), cycleFinished: () => { state.finished++ }, close: async () => {} })
+  return Object.assign(state, { role: () => role, leader: () => ({ holder: 'other-replica', lastCycleAt }), cycleFinished: () => { state.finished++ }, confirm: async () => role === 'leader', close: async () => {} })
 }
 
 function resultFor (target: EnvironmentTarget, status: CheckResult['status']): CheckResult {
@@ -85,16 +85,25 @@ t.test('a cycle fills the board and the metrics, hands the results over and show
   t.equal(components.get('monitor')?.required, false)
 })
 
-t.test('a follower skips the cycle: nothing checked, nothing handed over', async (t) => {
+t.test('a follower checks and reports too, so every replica tells the truth; the decider drops its results', async (t) => {
   let checked = 0
   const intake = recordingIntake()
   const leadership = leadershipAs('follower', new Date().toISOString())
-  const { monitor, metrics, components } = setup({ leadership, incidents: intake, cycle: { check: async (target) => { checked++; return resultFor(target, 'healthy') } } })
-  t.equal(await monitor.runOnce(), 'skipped')
-  t.equal(checked, 0)
-  t.same(intake.submitted, [])
-  t.same(await sample(metrics.monitorRuns), [[{ result: 'skipped' }, 1]])
+  const { monitor, metrics, components, environments } = setup({ leadership, incidents: intake, cycle: { check: async (target) => { checked++; return resultFor(target, 'unhealthy') } } })
+  t.equal(await monitor.runOnce(), 'success')
+  t.equal(checked, 2)
+  t.equal(environments.entries().production?.status, 'unhealthy', 'its own report is current')
+  t.ok(((await sample(metrics.monitorLastRun))[0]?.[1] as number) > 0, 'the stall alert has a current time on every replica')
+  t.same(await sample(metrics.monitorRuns), [[{ result: 'success' }, 1]])
   t.match(components.get('monitor'), { status: 'healthy', details: { role: 'follower', leader: 'other-replica' } })
+})
+
+t.test('a cycle longer than two intervals is not stale while within the longest a cycle can take', async (t) => {
+  const clock = Date.parse('2026-11-26T10:00:00Z')
+  const leadership = leadershipAs('follower', new Date(clock - 3 * 60_000).toISOString())
+  const { monitor, components } = setup({ leadership, now: () => new Date(clock), staleAfterMs: 4 * 60_000 })
+  monitor.checkStaleness()
+  t.equal(components.get('monitor')?.status, 'healthy')
 })
 
 t.test('with no known leader (state database down) the replica checks anyway and says decisions wait', async (t) => {
@@ -172,4 +181,18 @@ t.test('close aborts the running cycle; aborted results are never handed over', 
   t.equal(await running, 'aborted')
   t.same(intake.submitted, [])
   t.same(await sample(metrics.monitorRuns), [])
+})
+
+t.test('a result with many long failures is shown bounded in the report and the log', async (t) => {
+  const lines: string[] = []
+  const many = Array.from({ length: 50 }, (_, i) => `/assets/${i}-${'x'.repeat(2_000)} answered HTTP 404`)
+  const { monitor, environments } = setup({
+    log: { info: () => {}, error: () => {}, warn: (obj) => { lines.push(JSON.stringify(obj)) } },
+    cycle: { check: async (target) => ({ ...resultFor(target, 'unhealthy'), failures: many }) }
+  })
+  await monitor.runOnce()
+  const error = environments.entries().production?.error ?? ''
+  t.ok(error.length < 4_000, `report error is ${error.length} characters`)
+  t.match(error, /… and 40 more$/)
+  t.ok(lines.every((l) => l.length < 4_000), 'log lines are bounded too')
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { checkEnvironment } from '../../src/monitor/check-environment.js'
 import { STATUS_WORDS } from '../../src/monitor/status-words.js'
+import { createRedactor } from '../../src/redact.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
 import { testTarget } from '../support/targets.js'
 
@@ -33,7 +34,17 @@ t.test('an unknown status word fails closed, naming the word', async (t) => {
   answering(JSON.stringify({ status: 'Maybe' }))
   const result = await checkEnvironment(testTarget(server.url))
   t.equal(result.status, 'unhealthy')
-  t.same(result.failures, ['/health: reported status "maybe" is not a known status word'])
+  t.same(result.failures, ['/health: reported status "Maybe" is not a known status word'], 'shown as sent')
+})
+
+t.test('a secret reported as the status is redacted in its own case, not lowercased past the redactor', async (t) => {
+  const token = 'ghp_UpperCaseToken0123456789abcdefXYZ'
+  answering(JSON.stringify({ status: `${token} broke` }))
+  const result = await checkEnvironment(testTarget(server.url), { redact: createRedactor([token]) })
+  t.equal(result.status, 'unhealthy')
+  const shown = result.failures.join(' ')
+  t.notOk(shown.toLowerCase().includes(token.toLowerCase()), 'the token in no case')
+  t.match(shown, /\[REDACTED\] broke/)
 })
 
 t.test('a status that is not a word fails closed too', async (t) => {

@@ -1,0 +1,16 @@
+import t from 'tap'
+import { worstCheckMs, worstCycleMs } from '../../src/monitor/worst-case.js'
+
+const target = { attempts: 3, timeoutMs: 10_000, retryDelayMs: 10_000, checks: ['/api'] }
+
+t.test('the worst check is every try to its deadline, the pauses, then the extra paths', async (t) => {
+  t.equal(worstCheckMs(target), 60_000, 'the documented 60 s with the defaults')
+  t.equal(worstCheckMs({ ...target, checks: [] }), 50_000)
+  t.equal(worstCheckMs({ attempts: 1, timeoutMs: 2_000, retryDelayMs: 10, checks: [] }), 2_000)
+})
+
+t.test('the worst cycle is the slowest check once per wave of concurrency', async (t) => {
+  t.equal(worstCycleMs([], 100), 0)
+  t.equal(worstCycleMs([target, { ...target, attempts: 1 }], 100), 60_000)
+  t.equal(worstCycleMs(Array.from({ length: 250 }, () => target), 100), 180_000)
+})
