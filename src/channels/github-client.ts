@@ -49,12 +49,29 @@ function operationOf (method: string, url: string): string {
 }
 
 /** Every HTTP request (retries included) gets a deadline and is counted by operation and result. */
-function countedFetch (options: GithubClientOptions): typeof fetch {
+/** Until when (epoch ms) GitHub asked for no writes, as this client last heard. */
+interface WriteHold { until: number }
+
+/**
+ * A write while GitHub asked to wait is not sent: it is answered here as GitHub would (429 with the
+ * seconds left), so it fails as a rate limit — whichever request (a read, say) met the limit, and
+ * however far the delivery that makes the write had got.
+ */
+function heldAnswer (hold: WriteHold): Response {
+  const seconds = Math.max(1, Math.ceil((hold.until - Date.now()) / 1000))
+  return new Response(JSON.stringify({ message: 'not sent: GitHub asked Vigil to wait (rate limit)' }), {
+    status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(seconds) }
+  })
+}
+
+function countedFetch (options: GithubClientOptions, hold: WriteHold): typeof fetch {
   const base = options.fetch ?? fetch
   const timeoutMs = options.requestTimeoutMs ?? 10_000
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input)
-    const operation = operationOf((init?.method ?? 'GET').toUpperCase(), url)
+    const method = (init?.method ?? 'GET').toUpperCase()
+    if (method !== 'GET' && method !== 'HEAD' && Date.now() < hold.until) return heldAnswer(hold)
+    const operation = operationOf(method, url)
     const deadline = AbortSignal.timeout(timeoutMs)
     const signals = [deadline, ...(init?.signal == null ? [] : [init.signal]), ...(options.signal === undefined ? [] : [options.signal])]
     const signal = AbortSignal.any(signals)
@@ -75,6 +92,7 @@ function countedFetch (options: GithubClientOptions): typeof fetch {
  * and GitHub's spacing of writes. Rate limits are thrown, not waited on.
  */
 export function createGithubClient (options: GithubClientOptions): VigilOctokit {
+  const hold: WriteHold = { until: 0 }
   const { redact, log } = options
   const unit = options.retryDelayUnitMs ?? 1000
   const spacing = options.writeSpacingMs
@@ -84,7 +102,9 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
   // in the store until the time GitHub asked for, across restarts and replicas.
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string, url: string }): boolean => {
     log.warn({ module: 'github', retryAfter }, redact(`GitHub ${kind} on ${request.method} ${request.url}`))
-    options.onRateLimit?.(new Date(Date.now() + Math.max(0, retryAfter) * 1000))
+    const until = Date.now() + Math.max(0, retryAfter) * 1000
+    hold.until = Math.max(hold.until, until)
+    options.onRateLimit?.(new Date(until))
     return false
   }
   return new VigilOctokit({
@@ -92,7 +112,7 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
     baseUrl: options.apiUrl,
     userAgent: 'vigil',
     log: { debug: logAt('debug'), info: logAt('debug'), warn: logAt('warn'), error: logAt('warn') },
-    request: { fetch: countedFetch(options) },
+    request: { fetch: countedFetch(options, hold) },
     // 403 and 429 are rate limits: the throttling plugin waits as the headers say.
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {

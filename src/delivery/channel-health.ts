@@ -17,14 +17,16 @@ export interface ChannelHealthInput {
 const ageSeconds = (iso: string | null, now: Date): number => (iso === null ? 0 : Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000)))
 
 /**
- * A channel as a component of the report: unhealthy when its credentials were refused or its latest
- * finished delivery failed for good; degraded while deliveries are retried, held by a rate limit or
+ * A channel as a component of the report: unhealthy when its credentials were refused or a delivery
+ * failed for good and no later one for that environment succeeded; degraded while deliveries are retried, held by a rate limit or
  * waiting longer than `staleAfterMs`; healthy otherwise. Details carry the figures and failures.
  */
 export function channelHealth (input: ChannelHealthInput): ProbeResult {
   const { stats, verdict, heldUntil, retrying, now } = input
-  const lastFailure = stats.recentFailures[0]
-  const failedLast = lastFailure !== undefined && (stats.lastDelivered === null || (lastFailure.finishedAt ?? '') > (stats.lastDelivered.finishedAt ?? ''))
+  // A failure counts until a later delivery for the same environment succeeds: another
+  // environment's success says nothing about it.
+  const lastFailure = stats.recentFailures.find((e) => (stats.lastDeliveredAt[e.environment] ?? '') < (e.finishedAt ?? ''))
+  const failedLast = lastFailure !== undefined
   const oldestAge = ageSeconds(stats.oldestPendingAt, now)
   const held = heldUntil !== null && Date.parse(heldUntil) > now.getTime() ? heldUntil : null
   const details = {

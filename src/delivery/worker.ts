@@ -178,12 +178,14 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       } catch (error) {
         log.warn({ module: 'delivery', channel: name, err: redact(String(error)) }, `${name}: the outbox could not be read or written; trying again`)
       }
-      await refresh()
+      // Figures read after what this pass did, not ones a timer started reading before it.
+      await refresh(true)
     } while (again && !closed)
   }
 
   let refreshing: Promise<void> | undefined
-  const refresh = async (): Promise<void> => {
+  const refresh = async (fresh = false): Promise<void> => {
+    if (fresh && refreshing !== undefined) await refreshing
     refreshing ??= refreshFigures()
       .catch((error: unknown) => {
         components.record(name, { status: 'degraded', latencyMs: 0, error: `delivery state unavailable: ${redact(error instanceof Error ? error.message : String(error))}` })

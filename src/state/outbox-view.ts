@@ -23,6 +23,7 @@ export function statsOf (entries: readonly OutboxEntry[]): OutboxStats {
     oldestPendingAt: pending.reduce<string | null>((oldest, e) => (oldest === null || e.createdAt < oldest ? e.createdAt : oldest), null),
     recentFailures: finished('failed').slice(0, 10),
     recentDropped: finished('dropped').slice(0, 10),
+    lastDeliveredAt: Object.fromEntries([...finished('delivered')].reverse().map((e) => [e.environment, e.finishedAt!])),
     lastDelivered: finished('delivered')[0] ?? null
   }
 }

@@ -86,17 +86,19 @@ export async function updateEntry (pool: pg.Pool, update: EntryUpdate): Promise<
 }
 
 export async function outboxStats (pool: pg.Pool, channel: string): Promise<OutboxStats> {
-  const [pending, failures, delivered, dropped] = await Promise.all([
+  const [pending, failures, delivered, dropped, byEnvironment] = await Promise.all([
     pool.query<{ count: string, oldest: Date | null }>('SELECT count(*) AS count, min(created_at) AS oldest FROM vigil_outbox WHERE channel = $1 AND state = \'pending\'', [channel]),
     pool.query<EntryRow>('SELECT * FROM vigil_outbox WHERE channel = $1 AND state = \'failed\' ORDER BY finished_at DESC, seq DESC LIMIT 10', [channel]),
     pool.query<EntryRow>('SELECT * FROM vigil_outbox WHERE channel = $1 AND state = \'delivered\' ORDER BY finished_at DESC, seq DESC LIMIT 1', [channel]),
-    pool.query<EntryRow>('SELECT * FROM vigil_outbox WHERE channel = $1 AND state = \'dropped\' ORDER BY finished_at DESC, seq DESC LIMIT 10', [channel])
+    pool.query<EntryRow>('SELECT * FROM vigil_outbox WHERE channel = $1 AND state = \'dropped\' ORDER BY finished_at DESC, seq DESC LIMIT 10', [channel]),
+    pool.query<{ environment: string, at: Date }>('SELECT environment, max(finished_at) AS at FROM vigil_outbox WHERE channel = $1 AND state = \'delivered\' GROUP BY environment', [channel])
   ])
   return {
     pending: Number(pending.rows[0]?.count ?? 0),
     oldestPendingAt: pending.rows[0]?.oldest?.toISOString() ?? null,
     recentFailures: failures.rows.map(entryFromRow),
     lastDelivered: delivered.rows[0] === undefined ? null : entryFromRow(delivered.rows[0]),
-    recentDropped: dropped.rows.map(entryFromRow)
+    recentDropped: dropped.rows.map(entryFromRow),
+    lastDeliveredAt: Object.fromEntries(byEnvironment.rows.map((r) => [r.environment, r.at.toISOString()]))
   }
 }

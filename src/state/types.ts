@@ -31,6 +31,8 @@ export interface OutboxStats {
   readonly recentFailures: readonly OutboxEntry[]
   /** The latest entry delivered, if any. */
   readonly lastDelivered: OutboxEntry | null
+  /** Per environment, when its latest delivered entry finished (ISO). */
+  readonly lastDeliveredAt: Readonly<Record<string, string>>
   /** The latest entries coalesced away before anything was sent, newest first (at most 10). */
   readonly recentDropped: readonly OutboxEntry[]
 }
