@@ -168,3 +168,13 @@ export function renderRetiredComment (environment: string, at: string, actionId:
     '', 'Closing this issue. If the environment still exists and is still failing, add it back to the monitor file.'
   ].join('\n'))
 }
+
+/** Comment on an issue left open by an earlier incident when a new outage begins (instead of a new issue). */
+export function renderFailingAgainComment (result: CheckResult, actionId: string, redact: Redactor): string {
+  return fitBody(redact([
+    actionMarker(actionId),
+    `**Failing again** at **${utc(result.checkedAt)}**: a new outage began while this issue was still open.`,
+    '', '**Now failing:**', failureList(result.failures),
+    '', '### Attempts', attemptTable(result)
+  ].join('\n')))
+}

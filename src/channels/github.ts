@@ -1,11 +1,11 @@
-import type { Channel, ChannelMemory, ChannelVerdict, IncidentEvent, OpenIncident, OutboxEntry } from '../delivery/types.js'
+import { DeliveryError, type Channel, type ChannelMemory, type ChannelVerdict, type IncidentEvent, type OpenIncident, type OutboxEntry } from '../delivery/types.js'
 import { resultOf } from '../delivery/snapshot.js'
 import type { Redactor } from '../redact.js'
 import type { VigilOctokit } from './github-client.js'
 import { classifyGithubError, isGone } from './github-errors.js'
 import {
   actionMarker, DEFAULT_INCIDENT_LABELS, incidentLabels, incidentTitle,
-  renderChangeComment, renderIssueBody, renderRecoveryComment, renderReminderComment, renderRetiredComment
+  renderChangeComment, renderFailingAgainComment, renderIssueBody, renderRecoveryComment, renderReminderComment, renderRetiredComment
 } from './github-render.js'
 
 /** What the GitHub channel remembers per environment: the incident's open issue. */
@@ -39,6 +39,8 @@ interface IssueLike {
 }
 
 const MARKER = /<!-- vigil:environment=(.+?) -->/
+/** An open issue created this long before an outage began is an earlier incident's (clock skew aside). */
+const EARLIER_INCIDENT_SLACK_MS = 60_000
 
 /** Splits `owner/name`; anything else is a configuration error. */
 export function parseRepository (repository: string): { owner: string, repo: string } {
@@ -117,13 +119,18 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     await call('create_comment', async () => await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, ...NO_PLUGIN_RETRY }))
   }
 
-  async function open (entry: OutboxEntry, memory: ChannelMemory<HeldIssue>): Promise<void> {
+  async function open (entry: OutboxEntry, memory: ChannelMemory<HeldIssue>, maybeDone: boolean): Promise<void> {
     const event = entry.event
     const current = await memory.get(event.environment)
     if (current?.incidentId === event.incidentId) return
     // Adopting by marker is also what keeps a create whose answer was lost from being repeated.
     const existing = (await ownOpenFor(event.environment))[0]
     if (existing !== undefined) {
+      // An issue opened before this outage began belongs to an earlier incident whose close did not
+      // happen: it carries the new one, and people are told, as they would be by a new issue.
+      if (Date.parse(existing.created_at) < Date.parse(event.outageSince) - EARLIER_INCIDENT_SLACK_MS && event.result !== null) {
+        await comment(existing.number, renderFailingAgainComment(resultOf(event.result), entry.id, redact), entry, maybeDone)
+      }
       await memory.set(event.environment, held(existing, event.incidentId))
       return
     }
@@ -164,15 +171,25 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     const body = event.kind === 'retired' || event.result === null
       ? renderRetiredComment(event.environment, event.decidedAt, entry.id, redact)
       : renderRecoveryComment(resultOf(event.result), event.recoveredAt ?? event.decidedAt, event.outageMs ?? 0, entry.id, redact)
+    // A comment GitHub refuses for good (a locked issue, say) never keeps the issue open: it is
+    // closed all the same, and the refusal is reported as this delivery's failure afterwards.
+    let refused: unknown
     for (const number of [...numbers].sort((a, b) => a - b)) {
       try {
-        await comment(number, body, entry, maybeDone)
-        await call('update_issue', async () => await octokit.rest.issues.update({ ...repo, issue_number: number, state: 'closed', state_reason: 'completed' }))
+        await comment(number, body, entry, maybeDone).catch((error: unknown) => {
+          if (isGone(error) || classifyGithubError(error, 'create_comment').failure !== 'permanent') throw error
+          refused ??= error
+        })
+        await call('update_issue', async () => await octokit.rest.issues.update({ ...repo, issue_number: number, state: 'closed', state_reason: 'completed', ...NO_PLUGIN_RETRY }))
       } catch (error) {
         if (!isGone(error)) throw error
       }
     }
     await memory.set(event.environment, undefined)
+    if (refused !== undefined) {
+      const reason = classifyGithubError(refused, 'create_comment')
+      throw new DeliveryError('permanent', `${reason.message}; the issue was closed without the comment`, { cause: refused })
+    }
   }
 
   return {
@@ -180,7 +197,7 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     async deliver (entry, memory, maybeDone) {
       try {
         switch (entry.event.kind) {
-          case 'opened': return await open(entry, memory)
+          case 'opened': return await open(entry, memory, maybeDone)
           case 'changed':
           case 'reminder': return await update(entry, memory, maybeDone)
           case 'resolved':

@@ -13,6 +13,11 @@ import { PLANTED_TOKEN, recordingLog } from '../support/incident-harness.js'
 const AT = '2026-11-26T10:00:00.000Z'
 const MARKER = '<!-- vigil:environment=production -->'
 
+/** Every comment POST from now on is refused as on a locked issue. */
+function lockCommentsOf (standIn: Awaited<ReturnType<typeof startGithubStandIn>>): void {
+  standIn.failWhen((r) => r.operationId === 'issues/create-comment', 'locked')
+}
+
 async function setup (t: { teardown: (fn: () => Promise<void>) => void }, standInOptions: { canLabel?: boolean } = {}, repository?: string) {
   const standIn = await startGithubStandIn('acme/platform', standInOptions)
   t.teardown(() => standIn.close())
@@ -164,4 +169,32 @@ t.test('open incidents: its own open issues with a marker, the oldest per enviro
   standIn.seedIssue({ title: 'd', body: 'no marker', labels: [] })
   const open = await channel.openIncidents!()
   t.same(open.map((o) => [o.environment, o.openedAt]), [['production', '2026-11-26T08:00:00.000Z']])
+})
+
+t.test('a locked issue: the recovery comment is refused with 422, the issue is closed anyway', async (t) => {
+  const { standIn, channel, memory, entry } = await setup(t)
+  await channel.deliver(entry('opened'), memory, false)
+  lockCommentsOf(standIn)
+  const error = await channel.deliver(entry('resolved'), memory, false).then(() => undefined, (e: unknown) => e)
+  t.ok(error instanceof DeliveryError && error.failure === 'permanent', 'a failed delivery')
+  t.match((error as Error).message, /HTTP 422[\s\S]*the issue was closed without the comment/)
+  t.equal(standIn.issues[0]!.state, 'closed')
+  t.equal(standIn.issues[0]!.comments.length, 0)
+})
+
+t.test('a new outage finding an issue left open by an earlier incident tells people it is failing again', async (t) => {
+  const { standIn, channel, memory, entry } = await setup(t)
+  standIn.seedIssue({ title: 'Production Deployment Health Check Failed', body: MARKER, labels: [], createdAt: '2026-11-26T08:00:00Z' })
+  await channel.deliver(entry('opened', { outageSince: '2026-11-26T10:00:00.000Z' }), memory, false)
+  t.equal(standIn.issues.length, 1, 'no second issue')
+  t.match(standIn.issues[0]!.comments.map((c) => c.body).join('\n'), /Failing again/)
+})
+
+t.test('closing is never re-sent by the client after a failure: the worker decides (and confirms the lease) first', async (t) => {
+  const { standIn, channel, memory, entry } = await setup(t)
+  await channel.deliver(entry('opened'), memory, false)
+  standIn.failWhen((r) => r.method === 'PATCH', 'server-error')
+  const error = await channel.deliver(entry('resolved'), memory, false).then(() => undefined, (e: unknown) => e)
+  t.ok(error instanceof DeliveryError && error.failure === 'retryable', 'left to the worker to retry')
+  t.equal(standIn.requests.filter((r) => r.method === 'PATCH').length, 1, 'one PATCH: no retry inside the client')
 })

@@ -6,7 +6,7 @@ import { openApiValidator, type MatchedOperation } from './openapi-validator.js'
 /** How the stand-in misbehaves on demand. */
 export type FailureMode =
   | 'server-error' | 'hang' | 'secondary-rate-limit' | 'too-many-requests' | 'primary-rate-limit' | 'lost-answer'
-  | 'unauthorized' | 'forbidden' | 'bad-gateway'
+  | 'unauthorized' | 'forbidden' | 'bad-gateway' | 'locked'
 
 /** Details of a failure: `retryAfterSeconds` (default 1) for the rate-limit modes. */
 export interface FailureOptions { retryAfterSeconds?: number }
@@ -32,6 +32,8 @@ export interface GithubStandIn {
   failNext: (count: number, mode: FailureMode, options?: FailureOptions) => void
   /** Fail every request until called with null. */
   failAll: (mode: FailureMode | null, options?: FailureOptions) => void
+  /** Fail every request `matches` picks (say, every comment) with `mode`, until called with null. */
+  failWhen: (matches: ((request: RecordedRequest) => boolean) | null, mode: FailureMode) => void
   /** An issue that already exists (left by an earlier process, say); `author` defaults to the stand-in's login. */
   seedIssue: (issue: { title: string, body: string, labels: string[], createdAt?: string, author?: string }) => StoredIssue
   /** Delete an issue: from then on every request on its number answers 410. */
@@ -78,6 +80,7 @@ export async function startGithubStandIn (repository = 'acme/platform', options:
   const requests: RecordedRequest[] = []
   let failures: Array<{ mode: FailureMode, options: FailureOptions }> = []
   let failingAll: { mode: FailureMode, options: FailureOptions } | null = null
+  let failingWhen: { matches: (request: RecordedRequest) => boolean, mode: FailureMode } | null = null
   let listingLagMs = 0
   let nextIssueNumber = 1
   let nextCommentId = 1
@@ -98,6 +101,8 @@ export async function startGithubStandIn (repository = 'acme/platform', options:
       case 'server-error': return send(res, undefined, 500, { message: 'Server Error' })
       case 'unauthorized': return send(res, undefined, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
       case 'forbidden': return send(res, undefined, 403, { message: 'Resource not accessible by personal access token' })
+      // What a comment on a locked issue meets from an account that may not comment there.
+      case 'locked': return send(res, undefined, 422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Unable to create comment because issue is locked.' }], documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment', status: '422' })
       case 'bad-gateway':
         res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' })
         return void res.end(UNICORN)
@@ -221,7 +226,8 @@ export async function startGithubStandIn (repository = 'acme/platform', options:
         return send(res, undefined, 422, { message: 'Validation Failed', errors: problems })
       }
       if (op.pathParams.owner !== undefined && `${op.pathParams.owner}/${op.pathParams.repo}` !== repository) return send(res, undefined, 404, { message: 'Not Found' })
-      const failure = failures.shift() ?? failingAll
+      const recorded = requests[requests.length - 1]!
+      const failure = (failingWhen?.matches(recorded) === true ? { mode: failingWhen.mode, options: {} } : undefined) ?? failures.shift() ?? failingAll
       const args = [op, url.searchParams, (body ?? {}) as Record<string, unknown>] as const
       // Done, but the answer never arrives: what a timed-out write looks like from the client.
       if (failure?.mode === 'lost-answer') return perform(...args, LOST, `${api}${url.pathname}`)
@@ -250,6 +256,7 @@ export async function startGithubStandIn (repository = 'acme/platform', options:
     requests,
     failNext: (count, mode, options = {}) => { failures = [...failures, ...Array.from({ length: count }, () => ({ mode, options }))] },
     failAll: (mode, options = {}) => { failingAll = mode === null ? null : { mode, options } },
+    failWhen: (matches, mode) => { failingWhen = matches === null ? null : { matches, mode } },
     seedIssue: ({ title, body, labels, createdAt, author = login }) => store({ title, body, labels, createdAt, author }),
     deleteIssue: (number) => { remove(number, 'deleted') },
     transferIssue: (number) => { remove(number, 'transferred') },
