@@ -89,6 +89,13 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   const count = (entry: OutboxEntry, result: string): void => { metrics.incidentDeliveries.inc({ channel: name, kind: entry.event.kind, result }) }
   const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, target: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
 
+  // The one way a hold is taken: this replica pauses at once, the store tells the others.
+  async function holdWrites (until: Date): Promise<void> {
+    pausedUntil = Math.max(pausedUntil, until.getTime())
+    if (heldUntil === null || Date.parse(heldUntil) < until.getTime()) heldUntil = until.toISOString()
+    await store.setHold(name, until.toISOString())
+  }
+
   async function attempt (entry: OutboxEntry): Promise<'next' | 'stop'> {
     const attempts = entry.attempts + 1
     await store.updateEntry({ id: entry.id, attempts })
@@ -111,8 +118,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       }
       if (failure.failure === 'rate-limited') {
         const until = (failure.retryAt ?? new Date(at.getTime() + 60_000)).toISOString()
-        await store.setHold(name, until)
-        heldUntil = until
+        await holdWrites(new Date(until))
         await store.updateEntry({ id: entry.id, notBefore: until, lastError: reason })
         count(entry, 'rate_limited')
         log.warn({ ...context(entry), reason, until }, `${name}: rate limited; no write before ${until}`)
@@ -230,9 +236,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   return {
     wake: () => { void tick() },
     hold (until) {
-      pausedUntil = Math.max(pausedUntil, until.getTime())
-      if (heldUntil === null || Date.parse(heldUntil) < until.getTime()) heldUntil = until.toISOString()
-      store.setHold(name, until.toISOString()).catch(() => { /* this replica holds anyway; the next try stores it */ })
+      holdWrites(until).catch(() => { /* this replica holds anyway; the next rate limit stores it */ })
     },
     tick,
     start () {

@@ -48,14 +48,11 @@ export interface IncidentHandlingOptions {
  * The record channel's open incidents, each remembered by the channel unless it already holds one
  * for that environment, so adopted issues show in the report before anything is delivered.
  */
-function adoptingFrom<T> (channel: Channel<T>, store: Store): () => Promise<OpenIncident[]> {
+function adoptingFrom<T> (channel: Channel<T>, store: Store, worker: DeliveryWorker): () => Promise<OpenIncident[]> {
   return async () => {
-    const found = await channel.openIncidents!().catch(async (error: unknown) => {
+    const found = await channel.openIncidents!().catch((error: unknown) => {
       // GitHub's "wait" holds every write of the channel, whichever request it answered.
-      if (error instanceof DeliveryError && error.failure === 'rate-limited' && error.retryAt !== undefined) {
-        const held = await store.getHold(channel.name)
-        if (held === null || Date.parse(held) < error.retryAt.getTime()) await store.setHold(channel.name, error.retryAt.toISOString())
-      }
+      if (error instanceof DeliveryError && error.failure === 'rate-limited' && error.retryAt !== undefined) worker.hold(error.retryAt)
       throw error
     })
     for (const incident of found) {
@@ -94,6 +91,13 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   const store: Store = options.store ?? (url === undefined ? createMemoryStore() : await createPgStore({ connectionString: url }))
   const shared = options.store !== undefined || url !== undefined
 
+  // Every exchange with a shared store (lease renewals, decisions) is the `state` component's probe.
+  const recordState = ({ ok, latencyMs = 0, error }: { ok: boolean, latencyMs?: number, error?: unknown }): void => {
+    if (!shared) return
+    components.record(STATE_COMPONENT, ok
+      ? { status: 'healthy', latencyMs }
+      : { status: 'unhealthy', latencyMs, error: `state database: ${redact(error instanceof Error ? error.message : String(error))}` })
+  }
   let leadership: Leadership | undefined
   if (shared) {
     components.register({ name: STATE_COMPONENT, required: false })
@@ -101,11 +105,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
       store,
       ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
       staleAfterMs: 2 * options.intervalMs + (options.cycleAllowanceMs ?? 0),
-      onStoreResult: ({ ok, latencyMs, error }) => {
-        components.record(STATE_COMPONENT, ok
-          ? { status: 'healthy', latencyMs }
-          : { status: 'unhealthy', latencyMs, error: `state database: ${redact(error instanceof Error ? error.message : String(error))}` })
-      },
+      onStoreResult: recordState,
       onRoleChange: (role) => { log.info({ module: 'incidents', role }, `this replica is now ${role === 'unknown' ? 'without a known leader' : `the ${role}`}`) }
     })
   }
@@ -138,7 +138,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     leadership: lead,
     channels: workers.length === 0 ? [] : ['github'],
     environments: options.targets.map((t) => t.name),
-    ...(github?.openIncidents === undefined ? {} : { openIncidents: adoptingFrom(github, store) }),
+    ...(github?.openIncidents === undefined || workers[0] === undefined ? {} : { openIncidents: adoptingFrom(github, store, workers[0]) }),
     policy: options.policy,
     thresholds: (environment) => {
       const target = options.targets.find((t) => t.name === environment)
@@ -150,10 +150,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
       for (const { channel, kind } of dropped) metrics.incidentDeliveries.inc({ channel, kind, result: 'dropped' })
       for (const worker of workers) worker.wake()
     },
-    onStoreResult: ({ ok, error }) => {
-      if (!shared) return
-      components.record(STATE_COMPONENT, ok ? { status: 'healthy', latencyMs: 0 } : { status: 'unhealthy', latencyMs: 0, error: `state database: ${redact(error instanceof Error ? error.message : String(error))}` })
-    }
+    onStoreResult: recordState
   })
 
   const githubWorker = workers[0]

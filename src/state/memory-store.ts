@@ -61,7 +61,11 @@ export function createMemoryStore () {
       .filter(([k]) => k.startsWith(`${channel}\u0000`))
       .map(([k, v]) => [k.slice(channel.length + 1), structuredClone(v)])),
     getHold: async (channel) => holds.get(channel) ?? null,
-    setHold: async (channel, until) => { holds.set(channel, until) },
+    async setHold (channel, until) {
+      // Never shortened, as in PostgreSQL.
+      const held = holds.get(channel)
+      if (held === undefined || Date.parse(held) < Date.parse(until)) holds.set(channel, until)
+    },
     async acquireLease (_name, holder, ttlMs, staleAfterMs) {
       const now = Date.now()
       const free = lease === undefined || lease.holder === holder || lease.expiresAt < now || Date.parse(lease.lastCycleAt) < now - staleAfterMs

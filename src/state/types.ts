@@ -74,6 +74,7 @@ export interface Store {
   listChannelMemory: (channel: string) => Promise<Map<string, unknown>>
   /** No write to `channel` before the returned time (ISO), if one is set. */
   getHold: (channel: string) => Promise<string | null>
+  /** Holds writes to `channel` until `until` (ISO); never shortens a later hold. */
   setHold: (channel: string, until: string) => Promise<void>
   /**
    * Takes or renews the lease `name` for `holder` for `ttlMs`. Taken when free, expired, already

@@ -87,6 +87,8 @@ for (const [kind, make] of kinds) {
     t.equal(await store.getHold('github'), null)
     await store.setHold('github', '2026-11-26T10:02:00.000Z')
     t.equal(await store.getHold('github'), '2026-11-26T10:02:00.000Z')
+    await store.setHold('github', '2026-11-26T10:01:00.000Z')
+    t.equal(await store.getHold('github'), '2026-11-26T10:02:00.000Z', 'an earlier time never shortens a hold')
   })
 
   t.test(`${kind}: one holder of the lease at a time; it expires by itself`, async (t) => {
