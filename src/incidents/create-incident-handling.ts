@@ -7,7 +7,8 @@ import type { ComponentRegistry } from '../health/component-registry.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { CycleLeadership, EnvironmentTarget, IncidentIntake } from '../monitor/types.js'
 import type { Redactor } from '../redact.js'
-import { createLeadership, createSoleLeadership, type Leadership } from '../state/leadership.js'
+import { SOLE_LEADERSHIP } from '../monitor/sole-leadership.js'
+import { createLeadership, type Leadership } from '../state/leadership.js'
 import { createMemoryStore } from '../state/memory-store.js'
 import { createPgStore } from '../state/pg-store.js'
 import type { Store } from '../state/types.js'
@@ -109,7 +110,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
       onRoleChange: (role) => { log.info({ module: 'incidents', role }, `this replica is now ${role === 'unknown' ? 'without a known leader' : `the ${role}`}`) }
     })
   }
-  const lead: CycleLeadership = leadership ?? createSoleLeadership()
+  const lead: CycleLeadership = leadership ?? SOLE_LEADERSHIP
 
   const repository = options.repository ?? config.github.repository
   const token = config.github.token

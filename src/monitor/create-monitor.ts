@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
 import { environmentSummary, shownFailures } from './environment-summary.js'
 import { runCycle, type CycleOptions } from './run-cycle.js'
+import { SOLE_LEADERSHIP } from './sole-leadership.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
 
 /** The logging the monitor needs; a pino logger fits. */
@@ -47,7 +48,6 @@ export interface Monitor {
 /** Component name under which the monitor reports its own health. */
 export const MONITOR_COMPONENT = 'monitor'
 
-const ALONE: CycleLeadership = { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, confirm: async () => true, close: async () => {} }
 
 /**
  * Detection, free of Fastify and of everything downstream: check every environment → board and
@@ -59,7 +59,7 @@ const ALONE: CycleLeadership = { role: () => 'leader', leader: () => ({ holder: 
 export function createMonitor (options: MonitorOptions): Monitor {
   const { targets, intervalMs, metrics, environments, components, redact, log } = options
   const staleAfterMs = options.staleAfterMs ?? 2 * intervalMs
-  const leadership = options.leadership ?? ALONE
+  const leadership = options.leadership ?? SOLE_LEADERSHIP
   const now = options.now ?? (() => new Date())
   const controller = new AbortController()
   const startedAt = now()

@@ -121,8 +121,3 @@ export function createLeadership (options: LeadershipOptions): Leadership {
     }
   }
 }
-
-/** The leadership of a single replica without shared state: always the leader. */
-export function createSoleLeadership (): CycleLeadership {
-  return { role: () => 'leader', leader: () => ({ holder: null, lastCycleAt: null }), cycleFinished: () => {}, confirm: async () => true, close: async () => {} }
-}
