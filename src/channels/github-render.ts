@@ -1,3 +1,4 @@
+import { sameFailures } from '../delivery/snapshot.js'
 import type { CheckResult } from '../monitor/types.js'
 import type { Redactor } from '../redact.js'
 
@@ -127,10 +128,9 @@ function flappingLine (flaps: number): string[] {
 
 /** Comment when what fails has changed during an incident (or it started flapping: `flaps`). */
 export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0): string {
-  const sameFailures = previousFailures.length === result.failures.length && previousFailures.every((f, i) => f === result.failures[i])
   return fitBody(redact([
     actionMarker(actionId),
-    sameFailures && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
+    sameFailures(previousFailures, result.failures) && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
     ...flappingLine(flaps),
     '', '**Now failing:**', failureList(result.failures),
     '', '**Before:**', failureList(previousFailures),

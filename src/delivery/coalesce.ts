@@ -1,3 +1,4 @@
+import { sameFailures } from './snapshot.js'
 import type { NewOutboxEntry, OutboxEntry } from './types.js'
 
 /** What to do with one channel's pending entries for an environment when a new event arrives. */
@@ -8,7 +9,6 @@ export interface CoalescePlan {
   readonly insert: NewOutboxEntry | null
 }
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i])
 const isUpdate = (entry: OutboxEntry): boolean => entry.event.kind === 'changed' || entry.event.kind === 'reminder'
 // Only entries never tried may vanish: a tried one may have reached the receiver.
 const untried = (entry: OutboxEntry): boolean => entry.state === 'pending' && entry.attempts === 0
@@ -34,7 +34,7 @@ export function coalesce (pending: readonly OutboxEntry[], incoming: NewOutboxEn
       : { ...incoming, event: { ...incoming.event, kind: 'changed', previousFailures: firstChange.event.previousFailures ?? [] } }
     const drop = replaced.map((e) => ({ id: e.id, reason: 'superseded by a later update before it was sent' }))
     // Changed and changed back before anyone was told: there is nothing to say.
-    if (merged.event.kind === 'changed' && (merged.event.flaps ?? 0) === 0 && sameList(merged.event.previousFailures ?? [], merged.event.result?.failures ?? [])) {
+    if (merged.event.kind === 'changed' && (merged.event.flaps ?? 0) === 0 && sameFailures(merged.event.previousFailures ?? [], merged.event.result?.failures ?? [])) {
       return { drop: drop.map((d) => ({ ...d, reason: 'changed back before it was sent' })), insert: null }
     }
     return { drop, insert: merged }

@@ -10,3 +10,8 @@ export function snapshotOf (result: CheckResult): ResultSnapshot {
 export function resultOf (snapshot: ResultSnapshot): CheckResult {
   return { ...snapshot, checkedAt: new Date(snapshot.checkedAt), tlsExpiresAt: snapshot.tlsExpiresAt === null ? null : new Date(snapshot.tlsExpiresAt) }
 }
+
+/** Whether two failure lists say the same (the policy and coalescing compare "what fails" so). */
+export function sameFailures (a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}

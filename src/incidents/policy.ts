@@ -1,3 +1,4 @@
+import { sameFailures } from '../delivery/snapshot.js'
 import type { CheckResult } from '../monitor/types.js'
 import type { EnvironmentState } from '../state/types.js'
 
@@ -28,9 +29,6 @@ export interface PolicyOptions {
   /** Consecutive healthy or degraded results before it resolves (default 1 here; the monitor file's default is 2). */
   readonly successThreshold?: number
 }
-
-const sameList = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && a.every((item, i) => item === b[i])
 
 const since = (iso: string | null, now: Date): number => (iso === null ? Infinity : now.getTime() - Date.parse(iso))
 
@@ -77,7 +75,7 @@ export function decide (previous: EnvironmentState, result: CheckResult, now: Da
     const flaps = previous.successStreak > 0 ? previous.flaps + 1 : previous.flaps
     const startsFlapping = flaps === FLAPPING_AFTER && previous.flaps < FLAPPING_AFTER
     const withFlaps = { ...base, flaps }
-    const changed = !sameList(previous.lastFailures, result.failures) || startsFlapping
+    const changed = !sameFailures(previous.lastFailures, result.failures) || startsFlapping
     if (changed && since(previous.lastChangedAt, now) >= spacingMs) {
       return {
         next: { ...withFlaps, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
