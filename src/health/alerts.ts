@@ -2,11 +2,18 @@ import type { AlertThresholds } from '../config/config.js'
 
 export type AlertName = 'memory' | 'cpu' | 'response_time' | 'error_rate'
 
+/** What an alert's `value` and `threshold` are measured in. */
+export type AlertUnit = 'percent' | 'ms'
+
 export interface AlertState {
   readonly name: AlertName
   readonly status: 'ok' | 'firing'
+  /** The current figure, in `unit`. */
   readonly value: number
+  /** The figure past which the alert fires, in `unit`. */
   readonly threshold: number
+  /** `percent` for memory, cpu and error_rate; `ms` for response_time (the p95 over 5 minutes). */
+  readonly unit: AlertUnit
 }
 
 export interface AlertInputs {
@@ -18,11 +25,11 @@ export interface AlertInputs {
 
 /** Compares the current figures with their thresholds; an alert fires when its value exceeds it. */
 export function evaluateAlerts (inputs: AlertInputs, thresholds: AlertThresholds): AlertState[] {
-  const pairs: Array<[AlertName, number, number]> = [
-    ['memory', inputs.memoryPercent, thresholds.memoryPercent],
-    ['cpu', inputs.cpuPercent, thresholds.cpuPercent],
-    ['response_time', inputs.p95Ms, thresholds.responseTimeMs],
-    ['error_rate', inputs.errorRatePercent, thresholds.errorRatePercent]
+  const rows: Array<[AlertName, number, number, AlertUnit]> = [
+    ['memory', inputs.memoryPercent, thresholds.memoryPercent, 'percent'],
+    ['cpu', inputs.cpuPercent, thresholds.cpuPercent, 'percent'],
+    ['response_time', inputs.p95Ms, thresholds.responseTimeMs, 'ms'],
+    ['error_rate', inputs.errorRatePercent, thresholds.errorRatePercent, 'percent']
   ]
-  return pairs.map(([name, value, threshold]) => ({ name, status: value > threshold ? 'firing' : 'ok', value, threshold }))
+  return rows.map(([name, value, threshold, unit]) => ({ name, status: value > threshold ? 'firing' : 'ok', value, threshold, unit }))
 }

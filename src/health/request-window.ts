@@ -8,7 +8,11 @@ export interface RequestWindowSummary {
 }
 
 export interface RequestWindow {
-  record: (durationMs: number, statusCode: number) => void
+  /**
+   * Records one answer. A 5xx counts as an error unless `designed` says it is the route's
+   * designed answer (readiness and the detailed report answer 503 on purpose).
+   */
+  record: (durationMs: number, statusCode: number, designed?: boolean) => void
   summary: () => RequestWindowSummary
 }
 
@@ -61,11 +65,11 @@ export function createRequestWindow (options: RequestWindowOptions = {}): Reques
   }
 
   return {
-    record (durationMs, statusCode) {
+    record (durationMs, statusCode, designed = false) {
       const slot = current()
       slot.counts[bucketOf(durationMs)]! += 1
       slot.total += 1
-      if (statusCode >= 500) slot.errors += 1
+      if (statusCode >= 500 && !designed) slot.errors += 1
     },
     summary () {
       const oldest = now() - windowMs

@@ -5,6 +5,9 @@ import { bearerTokenMatches } from './bearer-token.js'
 
 const NO_STORE = 'no-store'
 const HEALTHY = { status: 'healthy' } as const
+// A 503 from these routes is their answer (a dependency is down, the process is draining), not a
+// failure of Vigil: it must not feed the error-rate alert (see docs/metrics.md).
+const DESIGNED_503 = { designedStatusCodes: [503] }
 
 const livenessSchema = {
   response: {
@@ -19,7 +22,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   const retryAfterSeconds = String(Math.max(1, Math.ceil(config.probeIntervalMs / 1000)))
 
   // Cache-Control is set in each handler rather than by a hook: /health is the hot path.
-  app.get('/health', { schema: livenessSchema }, async (_request, reply) => {
+  app.get('/health', { schema: livenessSchema, config: DESIGNED_503 }, async (_request, reply) => {
     reply.header('cache-control', NO_STORE)
     if (eventLoop.stalled()) {
       return reply.code(503).send({ status: 'unhealthy', event_loop_delay_ms: Math.round(eventLoop.delayMs()) })
@@ -28,7 +31,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     return HEALTHY
   })
 
-  app.get('/health/readiness', async (_request, reply) => {
+  app.get('/health/readiness', { config: DESIGNED_503 }, async (_request, reply) => {
     reply.header('cache-control', NO_STORE)
     const readiness = evaluateReadiness(components.list(), lifecycle)
     if (readiness.ready) return { status: 'ready' }
@@ -38,6 +41,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   if (!config.healthCheckDetailed) return
 
   app.get('/health/detailed', {
+    config: DESIGNED_503,
     onRequest: async (request, reply) => {
       reply.header('cache-control', NO_STORE)
       const token = config.healthDetailedToken

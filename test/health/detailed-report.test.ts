@@ -25,7 +25,8 @@ for (const [name, components, expected] of cases) {
 
 t.test('a firing alert makes the status degraded, never unhealthy', async (t) => {
   const alerts = evaluateAlerts({ memoryPercent: 95, cpuPercent: 10, p95Ms: 1, errorRatePercent: 0 }, { memoryPercent: 80, cpuPercent: 85, responseTimeMs: 5000, errorRatePercent: 1 })
-  t.same(alerts.find((a) => a.name === 'memory'), { name: 'memory', status: 'firing', value: 95, threshold: 80 })
+  t.same(alerts.find((a) => a.name === 'memory'), { name: 'memory', status: 'firing', value: 95, threshold: 80, unit: 'percent' })
+  t.same(alerts.find((a) => a.name === 'response_time'), { name: 'response_time', status: 'ok', value: 1, threshold: 5000, unit: 'ms' }, 'each alert says its unit')
   t.equal(overallStatus([component('healthy', true)], alerts), 'degraded')
   t.equal(overallStatus([component('unhealthy', true)], alerts), 'unhealthy')
 })

@@ -37,3 +37,13 @@ t.test('memory does not grow with the number of requests', async (t) => {
   for (let i = 0; i < 200_000; i++) window.record(i % 97, 200)
   t.equal(window.summary().count, 200_000)
 })
+
+t.test('a designed 5xx (readiness answering 503 on purpose) is timed but not counted as an error', async (t) => {
+  const window = createRequestWindow({ now: () => 0 })
+  window.record(1, 503, true)
+  window.record(1, 503, true)
+  window.record(1, 500)
+  window.record(1, 200)
+  t.equal(window.summary().count, 4)
+  t.equal(window.summary().errorRatePercent, 25)
+})
