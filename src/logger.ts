@@ -23,7 +23,9 @@ export interface LogDestination { write: (line: string) => unknown }
 export function loggerOptions (config: Config, redact: Redactor, destination: LogDestination = process.stdout): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
-    base: { service: 'vigil', environment: config.environment },
+    // The service's own environment has its own key: `environment` on a line always names the
+    // monitored environment it is about (one key, one meaning, for log pipelines).
+    base: { service: 'vigil', service_environment: config.environment },
     stream: { write: (line: string) => destination.write(redact(line.replace(CENSORED_VALUE, '"$1":"[REDACTED]"'))) }
   }
 }

@@ -87,7 +87,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
 
   components.register({ name, required: false })
   const count = (entry: OutboxEntry, result: string): void => { metrics.incidentDeliveries.inc({ channel: name, kind: entry.event.kind, result }) }
-  const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, target: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
+  const context = (entry: OutboxEntry) => ({ module: 'delivery', channel: name, environment: entry.environment, event: entry.event.kind, attempts: entry.attempts + 1 })
 
   // The one way a hold is taken: this replica pauses at once, the store tells the others.
   async function holdWrites (until: Date): Promise<void> {

@@ -122,7 +122,7 @@ export function createDecider (options: DeciderOptions): Decider {
         continue
       }
       if (known?.outageSince != null || waitingFor.has(incident.environment)) continue
-      log.info({ module: 'incidents', target: incident.environment }, 'adopted an open incident found on GitHub')
+      log.info({ module: 'incidents', environment: incident.environment }, 'adopted an open incident found on GitHub')
       const adopted = { ...(known ?? initialState(incident.environment, at)), status: 'unhealthy' as const, outageSince: incident.openedAt, lastFailures: [], lastNotifiedAt: iso, lastChangedAt: iso }
       states.set(incident.environment, adopted)
       changed.push(adopted)
@@ -148,7 +148,7 @@ export function createDecider (options: DeciderOptions): Decider {
     }
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
     for (const [environment, item] of batch) lastDecided.set(environment, item)
-    for (const entry of dropped) log.info({ module: 'incidents', target: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
+    for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
   }

@@ -96,7 +96,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       if (result.responseTimeMs === null) metrics.environmentResponseTime.remove({ environment })
       else metrics.environmentResponseTime.set({ environment }, result.responseTimeMs / 1000)
       if (result.tlsExpiresAt !== null) metrics.environmentTlsExpiry.set({ environment }, Math.floor(result.tlsExpiresAt.getTime() / 1000))
-      if (result.status !== 'healthy') log.warn({ target: environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${environment} is ${result.status}`)
+      if (result.status !== 'healthy') log.warn({ environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${environment} is ${result.status}`)
     }
     show()
   }
