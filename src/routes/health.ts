@@ -39,6 +39,11 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   })
 
   if (!config.healthCheckDetailed) return
+  // The report names components, environments and their failures: open to anyone is a choice
+  // fit for development, so production says so once, where the deploy logs show it.
+  if (config.healthDetailedToken === undefined && config.environment.toLowerCase() === 'production') {
+    app.log.warn({ module: 'health' }, '/health/detailed is open to anyone: ENVIRONMENT is production and HEALTH_DETAILED_TOKEN is not set; set HEALTH_DETAILED_TOKEN to require a bearer token, or HEALTH_CHECK_DETAILED=false to remove the route')
+  }
 
   app.get('/health/detailed', {
     config: DESIGNED_503,
