@@ -69,8 +69,30 @@ export async function startServer (env: Env, extend?: ExtendApp): Promise<Fastif
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
-    app.log.fatal({ err: error }, 'could not listen')
+    // Like a configuration problem: one line saying what to change, no stack.
+    process.stderr.write(`vigil: ${describeListenError(error, config.host, config.port)}, not starting\n`)
     process.exit(1)
   }
   return app
+}
+
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use (EADDRINUSE): stop what holds it or set PORT to a free port',
+  EACCES: 'permission denied (EACCES): ports below 1024 need privileges; set PORT to 1024 or above',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s (EADDRNOTAVAIL): set HOST to 0.0.0.0, :: or an address the machine has',
+  ENOTFOUND: 'the host name does not resolve (ENOTFOUND): set HOST to 0.0.0.0, :: or a name the machine resolves',
+  EAI_AGAIN: 'the host name could not be resolved now (EAI_AGAIN): set HOST to an address rather than a name',
+  EAFNOSUPPORT: 'the address family is not supported here (EAFNOSUPPORT): IPv6 may be off; set HOST to 0.0.0.0'
+}
+
+/**
+ * One line for a failure to listen (Node's `listen` and `getaddrinfo` error codes, e.g.
+ * `EADDRINUSE`): `cannot listen on 127.0.0.1:3000: the port is already in use (EADDRINUSE): …`.
+ */
+export function describeListenError (error: unknown, host: string, port: number): string {
+  const code = (error as { code?: unknown } | null)?.code
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  const known = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined
+  const problem = known ?? (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')
+  return `cannot listen on ${where}: ${problem}`
 }
