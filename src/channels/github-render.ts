@@ -5,9 +5,14 @@ import type { Redactor } from '../redact.js'
 /** Labels on every incident issue when the monitor file sets no `github.labels`. */
 export const DEFAULT_INCIDENT_LABELS: readonly string[] = ['deployment-alert']
 
-/** `production` → `Production Deployment Health Check Failed`. */
+/**
+ * `production` → `Production Deployment Health Check Failed`: a name that is one lowercase word
+ * gets its capital (product.md's `<Name>`); any other name keeps its spelling exactly, since
+ * `tls-edge`, `pr-42` or `eu.api` made `Tls-edge` (`tls-edge Deployment Health Check Failed`).
+ */
 export function incidentTitle (environment: string): string {
-  return `${environment.charAt(0).toUpperCase()}${environment.slice(1)} Deployment Health Check Failed`
+  const name = /^[a-z]+$/.test(environment) ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)}` : environment
+  return `${name} Deployment Health Check Failed`
 }
 
 /** The hidden marker by which Vigil finds an environment's open issue again. */
@@ -68,8 +73,48 @@ export function fitBody (body: string): string {
   return body.slice(0, cut > room / 2 ? cut : room) + note
 }
 
-function failureList (failures: readonly string[]): string {
-  return failures.length === 0 ? '- (no detail reported)' : capped(failures.map((f) => `- ${shorten(f)}`), (n) => `- … and ${n} more`).join('\n')
+/**
+ * Failures in the order on-call reads them: the health path's and host-wide ones (TLS, DNS) first,
+ * then each extra path's in the order `checks` lists them. `result.failures` itself stays sorted,
+ * since the incident policy compares it between cycles.
+ */
+export function orderedFailures (failures: readonly string[], paths: readonly { path: string }[]): string[] {
+  const rank = (failure: string): number => 1 + paths.findIndex((p) => failure.startsWith(`${p.path}: `))
+  return failures.map((failure, i) => ({ failure, i, rank: rank(failure) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map(({ failure }) => failure)
+}
+
+function failureList (failures: readonly string[], paths: readonly { path: string }[] = []): string {
+  return failures.length === 0 ? '- (no detail reported)' : capped(orderedFailures(failures, paths).map((f) => `- ${shorten(f)}`), (n) => `- … and ${n} more`).join('\n')
+}
+
+/** The URLs that failed: the health URL when its last try failed, then each failing extra path. */
+function failingUrls (result: CheckResult): string[] {
+  const healthUrl = result.healthUrl ?? result.displayUrl
+  const healthFailed = result.attempts.at(-1)?.error !== undefined
+  return [...(healthFailed ? [healthUrl] : []), ...result.paths.filter((p) => p.error !== undefined).map((p) => p.url ?? p.path)]
+}
+
+function urlLines (result: CheckResult): string[] {
+  const failing = failingUrls(result)
+  if (failing.length === 0) return [`- **URL:** ${result.healthUrl ?? result.displayUrl}`]
+  if (failing.length === 1) return [`- **Failing URL:** ${failing[0]!}`]
+  return ['- **Failing URLs:**', ...capped(failing.map((url) => `  - ${url}`), (n) => `  - … and ${n} more`)]
+}
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenced (text: string, language: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length))
+  const fence = '`'.repeat(longest + 1)
+  return `${fence}${language}\n${text}\n${fence}`
+}
+
+/** The application's own answer from its health URL, as the check kept it (shortened, redacted). */
+function answerSection (result: CheckResult): string[] {
+  if (result.bodyExcerpt === undefined) return []
+  const language = /^[[{]/.test(result.bodyExcerpt) ? 'json' : 'text'
+  return ['### The application\'s answer', fenced(result.bodyExcerpt, language), `_The start of the body from ${result.healthUrl ?? result.displayUrl}, secrets removed._`, '']
 }
 
 function attemptTable (result: CheckResult): string {
@@ -93,22 +138,26 @@ function actionItems (environment: string): string {
   ].join('\n')
 }
 
-/** The issue body: marker, time, environment, URL, what failed with each attempt, action items. */
+/**
+ * The issue body: marker, time, environment, the failing URLs, what failed (the health path first),
+ * the application's own answer, each attempt, action items.
+ */
 export function renderIssueBody (result: CheckResult, redact: Redactor): string {
   return fitBody(redact([
     environmentMarker(result.environment),
     `**${result.environment}** failed its health check at **${utc(result.checkedAt)}**.`,
     '',
     `- **Environment:** ${result.environment}`,
-    `- **URL:** ${result.displayUrl}`,
+    ...urlLines(result),
     `- **Time (UTC):** ${utc(result.checkedAt)}`,
     `- **HTTP status:** ${orDash(result.httpStatus)}`,
     `- **Response time:** ${orDash(result.responseTimeMs, ' ms')}`,
     ...(result.tlsDaysLeft === null ? [] : [`- **TLS certificate:** ${result.tlsDaysLeft} days left`]),
     '',
     '### What failed',
-    failureList(result.failures),
+    failureList(result.failures, result.paths),
     '',
+    ...answerSection(result),
     '### Attempts',
     attemptTable(result),
     '',
@@ -132,8 +181,8 @@ export function renderChangeComment (result: CheckResult, previousFailures: read
     actionMarker(actionId),
     sameFailures(previousFailures, result.failures) && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
     ...flappingLine(flaps),
-    '', '**Now failing:**', failureList(result.failures),
-    '', '**Before:**', failureList(previousFailures),
+    '', '**Now failing:**', failureList(result.failures, result.paths),
+    '', '**Before:**', failureList(previousFailures, result.paths),
     '', '### Attempts', attemptTable(result)
   ].join('\n')))
 }
@@ -144,7 +193,7 @@ export function renderReminderComment (result: CheckResult, outageSince: string,
     actionMarker(actionId),
     `**Still unhealthy** at ${utc(result.checkedAt)}, for ${formatDuration(result.checkedAt.getTime() - Date.parse(outageSince))} now (since ${utc(outageSince)}).`,
     ...flappingLine(flaps),
-    '', failureList(result.failures)
+    '', failureList(result.failures, result.paths)
   ].join('\n')))
 }
 
@@ -174,7 +223,7 @@ export function renderFailingAgainComment (result: CheckResult, actionId: string
   return fitBody(redact([
     actionMarker(actionId),
     `**Failing again** at **${utc(result.checkedAt)}**: a new outage began while this issue was still open.`,
-    '', '**Now failing:**', failureList(result.failures),
+    '', '**Now failing:**', failureList(result.failures, result.paths),
     '', '### Attempts', attemptTable(result)
   ].join('\n')))
 }

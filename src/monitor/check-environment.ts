@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { worstStatus, type Status } from '../health/status.js'
-import { createRedactor, type Redactor } from '../redact.js'
+import { createRedactor, redactShortened, redactUrl, type Redactor } from '../redact.js'
 import { createCheckDispatcher } from './check-dispatcher.js'
 import { judgeCertificate, judgeHealth, judgePath, type Verdict } from './judge.js'
 import { sendRequest, type RequestOutcome } from './send-request.js'
@@ -9,6 +9,9 @@ import type { AttemptResult, CheckResult, EnvironmentTarget, PathCheckResult } f
 
 /** Response bodies past this are not read unless the environment sets `max_body_size`. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+
+/** Characters of a failing health answer kept in the result (`bodyExcerpt`) for the incident issue. */
+export const BODY_EXCERPT_CHARS = 500
 
 /** Collaborators of a check; each defaults to the production one. */
 export interface CheckDeps {
@@ -76,6 +79,8 @@ export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDe
       maxBodyBytes: target.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       readBody: health && target.ignoreBody !== true && method !== 'HEAD'
     })
+  // The URL as people may see it: no credentials, no secret query parameter, no known secret.
+  const shownUrl = (path: string): string => redact(redactUrl(joinPath(base, shownPath(path)).toString()))
   // TLS expiry is the first host's, whatever the redirects.
   const daysLeftNow = (): number | null => {
     const earliest = earliestExpiry(tlsOf(base.origin))
@@ -128,6 +133,7 @@ export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDe
       for (const phrase of failurePhrases(path, pathOutcome, pathVerdict)) failures.add(phrase)
       return {
         path: shownPath(path),
+        url: shownUrl(path),
         httpStatus: pathOutcome.ok ? pathOutcome.httpStatus : null,
         responseTimeMs: pathOutcome.responseTimeMs,
         ...(pathVerdict.errors.length === 0 ? {} : { error: pathVerdict.errors.join('; ') })
@@ -135,9 +141,12 @@ export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDe
     })
 
     const last = attempts.at(-1)
+    const answerBody = outcome?.ok === true && verdict.status !== 'healthy' ? outcome.body?.trim() : undefined
     return {
       environment: target.name,
       displayUrl: target.displayUrl,
+      healthUrl: shownUrl(target.healthPath),
+      ...(answerBody === undefined || answerBody === '' ? {} : { bodyExcerpt: redactShortened(answerBody, BODY_EXCERPT_CHARS, redact) }),
       status: aborted() ? 'unhealthy' : worstStatus(statuses),
       checkedAt,
       httpStatus: last?.httpStatus ?? null,

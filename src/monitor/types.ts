@@ -79,6 +79,8 @@ export interface AttemptResult {
 /** One extra path's outcome. */
 export interface PathCheckResult {
   readonly path: string
+  /** The full URL requested, credentials and secret query parameters removed. */
+  readonly url?: string
   readonly httpStatus: number | null
   readonly responseTimeMs: number | null
   readonly error?: string
@@ -88,6 +90,13 @@ export interface PathCheckResult {
 export interface CheckResult {
   readonly environment: string
   readonly displayUrl: string
+  /** The full health URL (`displayUrl` + health path), credentials and secret query parameters removed. */
+  readonly healthUrl?: string
+  /**
+   * The start of the health URL's answer body (at most BODY_EXCERPT_CHARS characters, redacted),
+   * kept only when the health check did not pass: the application's own account of what is wrong.
+   */
+  readonly bodyExcerpt?: string
   readonly status: Status
   readonly checkedAt: Date
   /** Of the last attempt. */

@@ -1,11 +1,15 @@
 import t from 'tap'
-import { environmentMarker, fitBody, formatDuration, GITHUB_BODY_LIMIT, incidentLabels, incidentTitle, renderIssueBody } from '../../src/channels/github-render.js'
+import { environmentMarker, fitBody, formatDuration, GITHUB_BODY_LIMIT, incidentLabels, incidentTitle, renderChangeComment, renderIssueBody } from '../../src/channels/github-render.js'
 import { createRedactor } from '../../src/redact.js'
 import { checkResult } from '../support/check-results.js'
 
-t.test('title capitalises the environment name', async (t) => {
+t.test('title capitalises a one-word environment name and keeps any other name as configured', async (t) => {
   t.equal(incidentTitle('production'), 'Production Deployment Health Check Failed')
   t.equal(incidentTitle('staging'), 'Staging Deployment Health Check Failed')
+  t.equal(incidentTitle('tls-edge'), 'tls-edge Deployment Health Check Failed')
+  t.equal(incidentTitle('pr-42'), 'pr-42 Deployment Health Check Failed')
+  t.equal(incidentTitle('eu.api'), 'eu.api Deployment Health Check Failed')
+  t.equal(incidentTitle('QA'), 'QA Deployment Health Check Failed')
 })
 
 t.test('labels: base plus own; production without labels of its own is urgent', async (t) => {
@@ -56,4 +60,39 @@ t.test('fitBody cuts only what is still too long, at a line, and says so', async
   t.ok(fitted.length <= GITHUB_BODY_LIMIT)
   t.match(fitted, /cut to fit GitHub's 65536-character limit/)
   t.ok(huge.startsWith(fitted.split('\n\n_…')[0]!), 'a prefix of the original')
+})
+
+t.test('the body names the full URL that failed, not the base URL', async (t) => {
+  const base = checkResult('staging', 'unhealthy', { displayUrl: 'https://staging.example.com' })
+  const body = renderIssueBody({ ...base, healthUrl: 'https://staging.example.com/api/health' }, createRedactor([]))
+  t.match(body, /^- \*\*Failing URL:\*\* https:\/\/staging\.example\.com\/api\/health$/m)
+  t.notMatch(body, /^- \*\*URL:\*\* https:\/\/staging\.example\.com$/m)
+
+  const onlyPath = renderIssueBody({
+    ...checkResult('staging', 'unhealthy', { failures: ['/api/orders: HTTP 500'] }),
+    attempts: [{ attempt: 1, startedAt: '2026-11-26T10:00:00.000Z', httpStatus: 200, responseTimeMs: 12 }],
+    healthUrl: 'https://staging.example.com/health',
+    paths: [{ path: '/api/orders', url: 'https://staging.example.com/api/orders', httpStatus: 500, responseTimeMs: 9, error: 'HTTP 500' }]
+  }, createRedactor([]))
+  t.match(onlyPath, /^- \*\*Failing URL:\*\* https:\/\/staging\.example\.com\/api\/orders$/m, 'an extra path that failed is the failing URL')
+})
+
+t.test('the body shows the application\'s own answer, shortened and redacted, in a block it cannot break out of', async (t) => {
+  const secret = 'planted-secret-in-the-answer'
+  const result = { ...checkResult('staging', 'unhealthy'), healthUrl: 'https://staging.example.com/health', bodyExcerpt: `{"status":"unhealthy","redis":"${secret}","note":"\`\`\` @here"}` }
+  const body = renderIssueBody(result, createRedactor([secret]))
+  t.match(body, /### The application's answer\n````json\n\{"status":"unhealthy","redis":"\[REDACTED\]","note":"``` @here"\}\n````\n/)
+  t.notMatch(body, secret)
+  t.ok(body.indexOf("### The application's answer") < body.indexOf('### Attempts'), 'before the attempts')
+  t.notMatch(renderIssueBody(checkResult('staging', 'unhealthy'), createRedactor([])), /The application's answer/, 'no section without a body')
+})
+
+t.test('failures list the health path first, then extra paths in the order configured', async (t) => {
+  const result = {
+    ...checkResult('staging', 'unhealthy', { failures: ['/api/a: HTTP 500', '/health: HTTP 503', '/zeta: HTTP 404', 'TLS certificate "x" expires on 2026-12-01, less than 14 days away'] }),
+    paths: [{ path: '/zeta', httpStatus: 404, responseTimeMs: 1, error: 'HTTP 404' }, { path: '/api/a', httpStatus: 500, responseTimeMs: 1, error: 'HTTP 500' }]
+  }
+  const listed = (text: string): string[] => [...text.matchAll(/^- (\/\S+|TLS)/gm)].map((m) => m[1]!)
+  t.same(listed(renderIssueBody(result, createRedactor([]))), ['/health:', 'TLS', '/zeta:', '/api/a:'])
+  t.same(listed(renderChangeComment(result, [], 'a1', createRedactor([]))), ['/health:', 'TLS', '/zeta:', '/api/a:'], 'comments too')
 })
