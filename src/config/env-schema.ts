@@ -52,6 +52,7 @@ export const EnvSchema = Type.Object({
   SENTRY_TRACES_SAMPLE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.1, expected: 'a number from 0 to 1' }),
   SENTRY_TRACE_PROPAGATION_TARGETS: Type.Optional(Type.String({ expected: 'a comma-separated list of URL prefixes' })),
   MONITOR_CONFIG: text(),
+  MONITOR_CONFIG_YAML: text(),
   RAILWAY_DOMAIN: text(),
   STAGING_RAILWAY_DOMAIN: text(),
   MONITOR_INTERVAL: duration('15m'),

@@ -120,6 +120,7 @@ export function loadConfig (env: Env = process.env): Config {
   }
   const monitor = loadMonitor({
     configPath: str(raw.MONITOR_CONFIG),
+    configYaml: str(raw.MONITOR_CONFIG_YAML),
     railwayDomain: str(raw.RAILWAY_DOMAIN),
     stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
     intervalMs: parseDuration(String(raw.MONITOR_INTERVAL)),

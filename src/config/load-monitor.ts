@@ -1,7 +1,7 @@
 import type { EnvironmentTarget } from '../monitor/types.js'
 import { createRedactor, type Redactor } from '../redact.js'
 import type { ExpandedValue } from './expand-variables.js'
-import { expandedPaths, expandedSecrets, readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
+import { expandedPaths, expandedSecrets, parseMonitorText, readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { buildMonitorTargets } from './monitor-targets.js'
 import { durationLimitProblems } from './schema-problems.js'
@@ -14,6 +14,8 @@ type Env = Record<string, string | undefined>
 
 export interface MonitorInputs {
   readonly configPath: string | undefined
+  /** MONITOR_CONFIG_YAML: the monitor file's content itself (exclusive with `configPath`). */
+  readonly configYaml?: string | undefined
   readonly railwayDomain: string | undefined
   readonly stagingRailwayDomain: string | undefined
   /** MONITOR_INTERVAL, already parsed; undefined when it is invalid (reported elsewhere). */
@@ -40,13 +42,32 @@ export interface LoadedMonitor {
 // Below this a cycle would hardly finish before the next one is due.
 const MIN_INTERVAL_MS = 1000
 
-/** Reads MONITOR_CONFIG (when set) and the domain shorthands into environment targets. */
+/** The variable that holds the monitor file's content (on platforms where mounting a file is awkward). */
+export const YAML_VARIABLE = 'MONITOR_CONFIG_YAML'
+
+/**
+ * Reads MONITOR_CONFIG or MONITOR_CONFIG_YAML (at most one of them) and the domain shorthands into
+ * environment targets.
+ */
 export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
+  if (inputs.configPath !== undefined && inputs.configYaml !== undefined) {
+    const shorthands = loadSource({ ...inputs, configPath: undefined, configYaml: undefined }, env)
+    return { ...shorthands, environments: [], problems: [...shorthands.problems, `${YAML_VARIABLE}: set either MONITOR_CONFIG (a path to the monitor file) or ${YAML_VARIABLE} (its content), not both`] }
+  }
+  const loaded = loadSource(inputs, env)
+  // Problems about text from the variable name the variable, so the fix is looked for there.
+  return inputs.configYaml === undefined ? loaded : { ...loaded, problems: loaded.problems.map((line) => line.replace(/^MONITOR_CONFIG(?=[ :])/, YAML_VARIABLE)) }
+}
+
+function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
   const problems: string[] = []
   let file: MonitorFile | undefined
   let references: readonly ExpandedValue[] = []
-  if (inputs.configPath !== undefined) {
-    const read = readMonitorFile(inputs.configPath, env, createRedactor(inputs.secrets))
+  const redactor = createRedactor(inputs.secrets)
+  const read = inputs.configYaml !== undefined
+    ? parseMonitorText(inputs.configYaml, env, redactor)
+    : inputs.configPath !== undefined ? readMonitorFile(inputs.configPath, env, redactor) : undefined
+  if (read !== undefined) {
     file = read.file
     references = read.references
     problems.push(...read.problems)

@@ -101,6 +101,17 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
 export function readMonitorFile (path: string, env: Env, redact: Redactor): MonitorFileResult {
   const text = readText(path)
   if (typeof text !== 'string') return { file: undefined, problems: [text.problem], references: [] }
+  return parseMonitorText(text, env, redact)
+}
+
+/**
+ * The monitor file's content given as text (MONITOR_CONFIG_YAML), read like the file: the same
+ * 1 MiB bound, parsing, expansion and validation. Problem lines start with MONITOR_CONFIG; the
+ * caller renames them after the variable the text came from.
+ */
+export function parseMonitorText (text: string, env: Env, redact: Redactor): MonitorFileResult {
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MONITOR_FILE_MAX_BYTES) return { file: undefined, problems: [`${PREFIX}: the content is ${bytes} bytes, expected at most ${MONITOR_FILE_MAX_BYTES} (1 MiB)`], references: [] }
   const parsed = parse(text, redact)
   if ('problems' in parsed) return { file: undefined, problems: parsed.problems, references: [] }
 

@@ -225,3 +225,36 @@ t.test('durations past the timer limit and a .git repository are refused', async
     'MONITOR_CONFIG interval: expected a duration of at most 596h (2147483647 ms, the longest timer Node.js keeps), got "600h"'
   ])
 })
+
+t.test('MONITOR_CONFIG_YAML holds the monitor file itself and gives the same configuration as the file', async (t) => {
+  const yaml = `
+interval: 5m
+environments:
+  - name: production
+    url: \${PROD_URL}
+    checks: [/api/health]
+    headers:
+      x-api-key: \${PROD_KEY}
+`
+  const env = { PROD_URL: 'https://api.example.com', PROD_KEY: 'planted-yaml-variable-key' }
+  const fromVariable = loadConfig({ LOG_LEVEL: 'silent', MONITOR_CONFIG_YAML: yaml, ...env })
+  const fromFile = loadConfig({ LOG_LEVEL: 'silent', MONITOR_CONFIG: file(yaml), ...env })
+  t.same(fromVariable.monitor.environments, fromFile.monitor.environments)
+  t.equal(fromVariable.monitor.intervalMs, 300_000)
+  t.ok(fromVariable.secrets.includes('planted-yaml-variable-key'), 'values from ${VAR} are secrets as with the file')
+})
+
+t.test('MONITOR_CONFIG and MONITOR_CONFIG_YAML together stop start-up with one line', async (t) => {
+  const yaml = 'environments:\n  - name: production\n    url: https://api.example.com\n'
+  t.same(problems({ MONITOR_CONFIG: file(yaml), MONITOR_CONFIG_YAML: yaml }), [
+    'MONITOR_CONFIG_YAML: set either MONITOR_CONFIG (a path to the monitor file) or MONITOR_CONFIG_YAML (its content), not both'
+  ])
+})
+
+t.test('problems in MONITOR_CONFIG_YAML name that variable, and never echo an expanded value', async (t) => {
+  t.same(problems({ MONITOR_CONFIG_YAML: 'environments:\n  - name: production\n    url: ${PROD_URL}\n    attempts: 0\n', PROD_URL: 'ftp://u:planted-pass@files.example.com' }), [
+    'MONITOR_CONFIG_YAML environments[0].attempts: expected an integer from 1 to 10, got 0',
+    'MONITOR_CONFIG_YAML environments[0].url: expected an http or https URL, got "${PROD_URL}" (expanded value hidden)'
+  ])
+  t.match(problems({ MONITOR_CONFIG_YAML: 'environments: [\n' })[0], /^MONITOR_CONFIG_YAML: not valid YAML or JSON at line \d+, column \d+/)
+})
