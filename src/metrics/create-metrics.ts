@@ -116,6 +116,11 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       buckets: CYCLE_BUCKETS,
       registers
     }),
+    monitorStaleAfter: new Gauge({
+      name: 'vigil_monitor_stale_after_seconds',
+      help: 'How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take (0 while no environment is monitored)',
+      registers
+    }),
     monitorLastRun: new Gauge({
       name: 'vigil_monitor_last_run_timestamp_seconds',
       help: 'Unix time at which the latest monitor cycle finished',

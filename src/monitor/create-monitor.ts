@@ -70,6 +70,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   let running: Promise<CycleOutcome> | undefined
 
   components.register({ name: MONITOR_COMPONENT, required: false })
+  // The same limit for Prometheus (VigilMonitorStale in deploy/prometheus/vigil-rules.yml).
+  metrics.monitorStaleAfter.set(staleAfterMs / 1000)
   const details = (): Record<string, unknown> => ({
     environments: targets.length,
     interval_seconds: intervalMs / 1000,

@@ -139,3 +139,20 @@ t.test('the status code series disappears while the environment gives no answer 
   await monitor.runOnce()
   t.same(await lines(metrics, 'vigil_environment_http_status_code'), ['vigil_environment_http_status_code{environment="production"} 200'])
 })
+
+t.test('the staleness limit is exported for the stale-monitor alert: 0 without a monitor, the monitor\'s own limit with one', async (t) => {
+  const metrics = createMetrics()
+  t.same(await lines(metrics, 'vigil_monitor_stale_after_seconds'), ['vigil_monitor_stale_after_seconds 0'])
+  const monitor = createMonitor({
+    targets: [testTarget('https://api.example.com', { name: 'production' })],
+    intervalMs: 60_000,
+    staleAfterMs: 150_000,
+    metrics,
+    environments: createEnvironmentBoard(),
+    components: createComponentRegistry(),
+    redact: createRedactor([]),
+    log: quiet
+  })
+  t.teardown(() => monitor.close())
+  t.same(await lines(metrics, 'vigil_monitor_stale_after_seconds'), ['vigil_monitor_stale_after_seconds 150'])
+})
