@@ -6,6 +6,7 @@ import { createMonitor } from '../../src/monitor/create-monitor.js'
 import type { CheckResult, EnvironmentTarget } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { checkResult } from '../support/check-results.js'
+import { promtoolCheckMetrics } from '../support/promtool.js'
 import { startTargetServer } from '../support/target-server.js'
 import { testTarget } from '../support/targets.js'
 
@@ -86,6 +87,8 @@ t.test('a real cycle shows the status word as a state set, the last status code 
     'vigil_environment_check_http_status_code{environment="testing",path="/assets/main.js"} 200'
   ])
   t.notMatch(await metrics.registry.metrics(), 'planted-path-key', 'a key in a path query never reaches a label')
+  const { code, output } = await promtoolCheckMetrics(await metrics.registry.metrics())
+  t.equal(code, 0, `promtool check metrics accepts the new series: ${output}`)
   t.match((await lines(metrics, 'vigil_monitor_cycle_duration_seconds_count'))[0], / 1$/)
 })
 
