@@ -62,3 +62,9 @@ t.test('every metric a rule reads is one Vigil exports, or a recording rule of t
     }
   }
 })
+
+t.test('docs/metrics.md points to the rules file instead of repeating rules inline', async (t) => {
+  const metricsDoc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8')
+  t.match(metricsDoc, 'deploy/prometheus/vigil-rules.yml')
+  t.notMatch(metricsDoc, /^\s*-?\s*(alert|record):/m, 'no rule copied into the doc, to drift from the file')
+})
