@@ -54,7 +54,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const context: VigilContext = {
     config,
     redact,
-    metrics: deps.metrics ?? createMetrics(),
+    metrics: deps.metrics ?? createMetrics(undefined, config.build),
     components: deps.components ?? createComponentRegistry(),
     environments: deps.environments ?? createEnvironmentBoard(),
     lifecycle: deps.lifecycle ?? createLifecycle(),

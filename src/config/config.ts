@@ -47,6 +47,12 @@ export interface GithubSettings {
   readonly apiUrl: string
 }
 
+/** The running build: package.json's version, and the commit from `RAILWAY_GIT_COMMIT_SHA` or `GIT_COMMIT`. */
+export interface BuildInfo {
+  readonly version: string
+  readonly commit: string
+}
+
 /** The whole validated configuration: read once from the environment, frozen. */
 export interface Config {
   readonly port: number
@@ -54,6 +60,8 @@ export interface Config {
   readonly logLevel: string
   readonly environment: string
   readonly version: string
+  /** What `vigil_build_info` shows: the package version and the deployed commit (`unknown` when not told). */
+  readonly build: BuildInfo
   readonly databaseUrl: string | undefined
   readonly redisUrl: string | undefined
   readonly aiProviders: readonly AiProviderConfig[]

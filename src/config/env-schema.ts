@@ -30,6 +30,7 @@ export const EnvSchema = Type.Object({
   ENVIRONMENT: text(),
   RAILWAY_ENVIRONMENT_NAME: text(),
   RAILWAY_GIT_COMMIT_SHA: text(),
+  GIT_COMMIT: text(),
   DATABASE_URL: url(['postgres', 'postgresql'], true),
   REDIS_URL: url(['redis', 'rediss'], true),
   ...aiProviderVariables,

@@ -131,6 +131,7 @@ export function loadConfig (env: Env = process.env): Config {
 
   const environment = str(raw.ENVIRONMENT) ?? str(raw.RAILWAY_ENVIRONMENT_NAME) ?? 'development'
   const version = str(raw.RAILWAY_GIT_COMMIT_SHA) ?? packageVersion()
+  const build = { version: packageVersion(), commit: str(raw.RAILWAY_GIT_COMMIT_SHA) ?? str(raw.GIT_COMMIT) ?? 'unknown' }
   const sentryDsn = str(raw.SENTRY_DSN)
 
   const config: Config = {
@@ -139,6 +140,7 @@ export function loadConfig (env: Env = process.env): Config {
     logLevel: raw.LOG_LEVEL as string,
     environment,
     version,
+    build,
     databaseUrl: str(raw.DATABASE_URL),
     redisUrl: str(raw.REDIS_URL),
     aiProviders,

@@ -1,6 +1,9 @@
 /** The three status words used everywhere: overall, per component, per environment. */
 export type Status = 'healthy' | 'degraded' | 'unhealthy'
 
+/** Every status word, best first (the values of `vigil_environment_status`'s `status` label). */
+export const STATUS_WORDS: readonly Status[] = ['healthy', 'degraded', 'unhealthy']
+
 const RANK: Record<Status, number> = { healthy: 0, degraded: 1, unhealthy: 2 }
 
 /** The worse of the given statuses; healthy when there are none. */

@@ -1,20 +1,37 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { BuildInfo } from '../config/config.js'
+import { packageVersion } from '../config/version.js'
 import { createRequestDurationHistogram } from './request-duration-histogram.js'
 
 /** Bucket bounds (seconds) for request and probe latencies: 1 ms to 10 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
+/** Bucket bounds (seconds) for monitor cycles: 100 ms to 30 min (a cycle may take up to its interval). */
+export const CYCLE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900, 1800]
+
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
-/** Every metric Vigil exposes, on a registry owned by one app instance. Names are stable. */
-export function createMetrics (registry: Registry = new Registry()) {
+/**
+ * Every metric Vigil exposes, on a registry owned by one app instance. Names are stable.
+ * `build` labels `vigil_build_info` (the configuration's `build`; tests may leave the default).
+ */
+export function createMetrics (registry: Registry = new Registry(), build: BuildInfo = { version: packageVersion(), commit: 'unknown' }) {
   collectDefaultMetrics({ register: registry })
   // These three defaults are gauges named like counters, which `promtool check metrics` rejects;
   // the same figures remain as nodejs_active_handles, nodejs_active_requests, nodejs_active_resources.
   for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name)
   const registers = [registry]
+  // The "info" idiom (as node_exporter's node_uname_info): constant 1, the facts in the labels.
+  const buildInfo = new Gauge({
+    name: 'vigil_build_info',
+    help: 'Always 1; labels: the package version and the deployed commit (unknown when not told)',
+    labelNames: ['version', 'commit'] as const,
+    registers
+  })
+  buildInfo.set({ version: build.version, commit: build.commit }, 1)
   return {
     registry,
+    buildInfo,
     httpRequestDuration: createRequestDurationHistogram(registry, {
       name: 'http_request_duration_seconds',
       help: 'Duration of HTTP requests served by Vigil, by route template',
@@ -51,6 +68,30 @@ export function createMetrics (registry: Registry = new Registry()) {
       labelNames: ['environment'] as const,
       registers
     }),
+    environmentStatus: new Gauge({
+      name: 'vigil_environment_status',
+      help: 'Status word of the environment in its latest check: 1 for the current one (healthy, degraded, unhealthy), 0 for the others',
+      labelNames: ['environment', 'status'] as const,
+      registers
+    }),
+    environmentHttpStatus: new Gauge({
+      name: 'vigil_environment_http_status_code',
+      help: 'HTTP status code the environment health URL answered in its latest check (last try); absent without an answer',
+      labelNames: ['environment'] as const,
+      registers
+    }),
+    environmentCheckSuccess: new Gauge({
+      name: 'vigil_environment_check_success',
+      help: 'Per extra path of the environment (its checks option): 1 when it answered 2xx in the latest check, 0 otherwise',
+      labelNames: ['environment', 'path'] as const,
+      registers
+    }),
+    environmentCheckHttpStatus: new Gauge({
+      name: 'vigil_environment_check_http_status_code',
+      help: 'Per extra path of the environment: the HTTP status code it answered in the latest check; absent without an answer',
+      labelNames: ['environment', 'path'] as const,
+      registers
+    }),
     environmentResponseTime: new Gauge({
       name: 'vigil_environment_response_time_seconds',
       help: 'Response time of the environment health URL in its latest check',
@@ -67,6 +108,17 @@ export function createMetrics (registry: Registry = new Registry()) {
       name: 'vigil_monitor_runs_total',
       help: 'Monitor cycles by result (success, failure, skipped)',
       labelNames: ['result'] as const,
+      registers
+    }),
+    monitorCycleDuration: new Histogram({
+      name: 'vigil_monitor_cycle_duration_seconds',
+      help: 'Wall time of monitor cycles that ran to the end (success or failure)',
+      buckets: CYCLE_BUCKETS,
+      registers
+    }),
+    monitorStaleAfter: new Gauge({
+      name: 'vigil_monitor_stale_after_seconds',
+      help: 'How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take (0 while no environment is monitored)',
       registers
     }),
     monitorLastRun: new Gauge({

@@ -32,8 +32,8 @@ export function joinPath (base: URL, path: string): URL {
   return url
 }
 
-// A path's query may carry a key: failures name the path only.
-const shownPath = (path: string): string => path.split('?')[0] ?? path
+/** A path as results, failures and metrics show it: without its query, which may carry a key. */
+export const shownPath = (path: string): string => path.split('?')[0] ?? path
 
 /** Where each failure lies: host-wide problems (DNS, TLS) are not tied to a path. */
 function failurePhrases (path: string, outcome: RequestOutcome, verdict: Verdict): string[] {

@@ -3,6 +3,7 @@ import type { EnvironmentBoard } from '../health/environment-board.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
 import { environmentSummary, shownFailures } from './environment-summary.js'
+import { recordResultMetrics } from './result-metrics.js'
 import { runCycle, type CycleOptions } from './run-cycle.js'
 import { SOLE_LEADERSHIP } from './sole-leadership.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
@@ -69,6 +70,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   let running: Promise<CycleOutcome> | undefined
 
   components.register({ name: MONITOR_COMPONENT, required: false })
+  // The same limit for Prometheus (VigilMonitorStale in deploy/prometheus/vigil-rules.yml).
+  metrics.monitorStaleAfter.set(staleAfterMs / 1000)
   const details = (): Record<string, unknown> => ({
     environments: targets.length,
     interval_seconds: intervalMs / 1000,
@@ -88,17 +91,13 @@ export function createMonitor (options: MonitorOptions): Monitor {
   }
   options.incidents?.onLinksChanged(show)
 
-  const record = (results: readonly CheckResult[]): void => {
+  const record = async (results: readonly CheckResult[]): Promise<void> => {
     latest = results
     for (const result of results) {
-      const environment = result.environment
-      metrics.environmentUp.set({ environment }, result.status === 'unhealthy' ? 0 : 1)
-      if (result.responseTimeMs === null) metrics.environmentResponseTime.remove({ environment })
-      else metrics.environmentResponseTime.set({ environment }, result.responseTimeMs / 1000)
-      if (result.tlsExpiresAt !== null) metrics.environmentTlsExpiry.set({ environment }, Math.floor(result.tlsExpiresAt.getTime() / 1000))
-      if (result.status !== 'healthy') log.warn({ environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${environment} is ${result.status}`)
+      if (result.status !== 'healthy') log.warn({ environment: result.environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${result.environment} is ${result.status}`)
     }
     show()
+    await recordResultMetrics(metrics, targets, results)
   }
 
   // No cycle finished by any replica for two intervals: the leader is stuck or gone.
@@ -127,7 +126,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     try {
       const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
       if (controller.signal.aborted) return 'aborted'
-      record(results)
+      await record(results)
       options.incidents?.submit(results, started)
       leadership.cycleFinished()
       outcome = 'success'
@@ -143,6 +142,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     metrics.monitorRuns.inc({ result: outcome })
     metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
+    metrics.monitorCycleDuration.observe(latencyMs / 1000)
     components.record(MONITOR_COMPONENT, health(outcome, latencyMs, error), finished)
     log.info({ result: outcome, environments: targets.length, duration_ms: latencyMs }, 'monitor cycle finished')
     return outcome

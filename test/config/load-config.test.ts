@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { loadConfig } from '../../src/config/load-config.js'
 import { ConfigError } from '../../src/errors.js'
@@ -44,6 +45,13 @@ t.test('ENVIRONMENT falls back to RAILWAY_ENVIRONMENT_NAME; version to the deplo
   t.equal(config.environment, 'staging')
   t.equal(config.version, 'abc1234')
   t.equal(loadConfig({ ENVIRONMENT: 'production', RAILWAY_ENVIRONMENT_NAME: 'staging' }).environment, 'production')
+})
+
+t.test('the build shows the package version and the commit from RAILWAY_GIT_COMMIT_SHA, else GIT_COMMIT, else unknown', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  t.same(loadConfig({ RAILWAY_GIT_COMMIT_SHA: 'abc1234', GIT_COMMIT: 'def5678' }).build, { version, commit: 'abc1234' })
+  t.same(loadConfig({ GIT_COMMIT: 'def5678' }).build, { version, commit: 'def5678' })
+  t.same(loadConfig({}).build, { version, commit: 'unknown' })
 })
 
 t.test('required components default to the configured database and redis', async (t) => {
