@@ -1,11 +1,10 @@
 import { runCycle } from '../monitor/run-cycle.js'
 import { passesVerification } from '../monitor/verify.js'
-import { createRedactor } from '../redact.js'
-import { EXIT, redactingIo, type CliIo } from './io.js'
-import { loadCliConfig } from './load-cli-config.js'
+import { EXIT, type CliIo } from './io.js'
+import { loadCheckContext } from './load-cli-config.js'
 import { parseOptions } from './parse-options.js'
 import { checkReport, checkTable } from './render-check.js'
-import { monitoredTargets, NO_ENVIRONMENTS, pickEnvironment } from './targets.js'
+import { pickEnvironment } from './targets.js'
 
 /** `vigil check --help`. */
 export const CHECK_USAGE = `Usage: vigil check [--env NAME] [--json] [--allow-degraded]
@@ -31,13 +30,10 @@ export async function runCheck (argv: readonly string[], io: CliIo): Promise<num
     help: { type: 'boolean', short: 'h', default: false }
   })
   if (flags.help) { io.stdout.write(CHECK_USAGE); return EXIT.ok }
-  const config = loadCliConfig(io, 'check')
-  if (config === undefined) return EXIT.usage
-  const redact = createRedactor(config.secrets)
-  const out = redactingIo(io, redact)
-  const all = await monitoredTargets(config)
-  if (all.length === 0) { out.stderr.write(`vigil check: ${NO_ENVIRONMENTS}\n`); return EXIT.usage }
-  const targets = flags.env === undefined ? all : [pickEnvironment(all, flags.env)]
+  const context = await loadCheckContext(io, 'check')
+  if (context === undefined) return EXIT.usage
+  const { config, redact, out } = context
+  const targets = flags.env === undefined ? context.targets : [pickEnvironment(context.targets, flags.env)]
   const startedAt = new Date()
   const results = await runCycle(targets, { concurrency: config.monitor.concurrency, redact, signal: io.signal })
   if (io.signal?.aborted === true) { out.stderr.write('vigil check: aborted\n'); return EXIT.failed }

@@ -1,12 +1,11 @@
 import { checkEnvironment } from '../monitor/check-environment.js'
 import type { CheckResult, EnvironmentTarget } from '../monitor/types.js'
 import { DEFAULT_VERIFY_ATTEMPTS, DEFAULT_VERIFY_DELAY_MS, verifyUntilHealthy, type VerifyOutcome } from '../monitor/verify.js'
-import { createRedactor } from '../redact.js'
 import { formatDuration, tries } from './format.js'
-import { EXIT, redactingIo, type CliIo } from './io.js'
-import { loadCliConfig } from './load-cli-config.js'
+import { EXIT, type CliIo } from './io.js'
+import { loadCheckContext } from './load-cli-config.js'
 import { parseCount, parseDurationFlag, parseOptions, UsageError } from './parse-options.js'
-import { monitoredTargets, NO_ENVIRONMENTS, pickEnvironment } from './targets.js'
+import { pickEnvironment } from './targets.js'
 
 /** `vigil verify --help`. */
 export const VERIFY_USAGE = `Usage: vigil verify --env NAME [--attempts N] [--delay DURATION] [--json] [--allow-degraded]
@@ -85,13 +84,10 @@ export async function runVerify (argv: readonly string[], io: CliIo): Promise<nu
   // Flags are judged before the configuration, so a typo is reported as such.
   const attemptsFlag = flags.attempts === undefined ? undefined : parseCount('--attempts', flags.attempts, MAX_ATTEMPTS)
   const delayFlag = flags.delay === undefined ? undefined : parseDurationFlag('--delay', flags.delay, MAX_DELAY_MS)
-  const config = loadCliConfig(io, 'verify')
-  if (config === undefined) return EXIT.usage
-  const redact = createRedactor(config.secrets)
-  const out = redactingIo(io, redact)
-  const all = await monitoredTargets(config)
-  if (all.length === 0) { out.stderr.write(`vigil verify: ${NO_ENVIRONMENTS}\n`); return EXIT.usage }
-  const target: EnvironmentTarget & VerifySettings = pickEnvironment(all, flags.env)
+  const context = await loadCheckContext(io, 'verify')
+  if (context === undefined) return EXIT.usage
+  const { redact, out } = context
+  const target: EnvironmentTarget & VerifySettings = pickEnvironment(context.targets, flags.env)
   const attempts = attemptsFlag ?? target.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS
   const delayMs = delayFlag ?? target.verifyDelayMs ?? DEFAULT_VERIFY_DELAY_MS
   const outcome = await verifyUntilHealthy(async () => await checkEnvironment(target, { signal: io.signal, redact }), {

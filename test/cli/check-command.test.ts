@@ -1,27 +1,17 @@
 import t from 'tap'
 import { startGithubStandIn } from '../support/github-stand-in.js'
-import { runVigilCli, writeMonitorFile } from '../support/run-vigil-cli.js'
-import { startTargetServer, type TargetServer } from '../support/target-server.js'
+import { runVigilCli, startMonitoredTargets } from '../support/run-vigil-cli.js'
+import type { TargetServer } from '../support/target-server.js'
 
 let server: TargetServer
-t.before(async () => { server = await startTargetServer() })
+let file: string
+t.before(async () => { ({ server, file } = await startMonitoredTargets(['production', 'staging'])) })
 t.teardown(async () => { await server.close() })
 t.beforeEach(() => { server.hits.clear(); server.set('/production/health', 'healthy'); server.set('/staging/health', 'healthy') })
 
-const monitorFile = (): string => writeMonitorFile(`
-environments:
-  - name: production
-    url: ${server.url}/production
-    attempts: 1
-    timeout: 5s
-  - name: staging
-    url: ${server.url}/staging
-    attempts: 1
-    timeout: 5s
-`)
 
 t.test('every environment healthy: a table of both, exit 0', async (t) => {
-  const run = await runVigilCli(['check'], { MONITOR_CONFIG: monitorFile() })
+  const run = await runVigilCli(['check'], { MONITOR_CONFIG: file })
   t.equal(run.code, 0, run.stderr)
   t.match(run.stdout, /^ENVIRONMENT\s+STATUS\s+HTTP\s+TIME\s+TLS\s+URL$/m)
   t.match(run.stdout, new RegExp(`^production\\s+healthy\\s+200\\s+\\d+ ms\\s+-\\s+${server.url}/production$`, 'm'))
@@ -37,7 +27,7 @@ t.test('one environment unhealthy: its failure under it, exit 1, and no issue fi
   t.teardown(() => github.close())
   server.set('/staging/health', 'error')
   const run = await runVigilCli(['check'], {
-    MONITOR_CONFIG: monitorFile(),
+    MONITOR_CONFIG: file,
     GITHUB_TOKEN: 'ghp_cliCheckToken000000',
     GITHUB_REPOSITORY: 'acme/platform',
     GITHUB_API_URL: github.url
@@ -51,7 +41,7 @@ t.test('one environment unhealthy: its failure under it, exit 1, and no issue fi
 
 t.test('--json: overall status and, per environment, the report entry with every failure and try', async (t) => {
   server.set('/staging/health', 'error')
-  const run = await runVigilCli(['check', '--json'], { MONITOR_CONFIG: monitorFile() })
+  const run = await runVigilCli(['check', '--json'], { MONITOR_CONFIG: file })
   t.equal(run.code, 1, run.stderr)
   const report = JSON.parse(run.stdout)
   t.equal(report.status, 'unhealthy')
@@ -70,7 +60,7 @@ t.test('--json: overall status and, per environment, the report entry with every
 
 t.test('--env checks only the named environment', async (t) => {
   server.set('/production/health', 'error')
-  const run = await runVigilCli(['check', '--env', 'staging'], { MONITOR_CONFIG: monitorFile() })
+  const run = await runVigilCli(['check', '--env', 'staging'], { MONITOR_CONFIG: file })
   t.equal(run.code, 0, run.stderr)
   t.match(run.stdout, /^staging\s+healthy/m)
   t.notMatch(run.stdout, /production/)
@@ -78,7 +68,7 @@ t.test('--env checks only the named environment', async (t) => {
 })
 
 t.test('--env naming no environment: a clear error listing the configured ones, exit 2, nothing checked', async (t) => {
-  const run = await runVigilCli(['check', '--env', 'prod'], { MONITOR_CONFIG: monitorFile() })
+  const run = await runVigilCli(['check', '--env', 'prod'], { MONITOR_CONFIG: file })
   t.equal(run.code, 2)
   t.equal(run.stdout, '')
   t.match(run.stderr, /^vigil check: no environment named "prod" \(configured: production, staging\)$/m)

@@ -1,30 +1,19 @@
 import t from 'tap'
-import { runVigilCli, writeMonitorFile } from '../support/run-vigil-cli.js'
-import { startTargetServer, type TargetServer } from '../support/target-server.js'
+import { runVigilCli, startMonitoredTargets, writeMonitorFile } from '../support/run-vigil-cli.js'
+import type { TargetServer } from '../support/target-server.js'
 
 let server: TargetServer
-t.before(async () => { server = await startTargetServer() })
+let file: string
+t.before(async () => { ({ server, file } = await startMonitoredTargets(['production', 'staging'])) })
 t.teardown(async () => { await server.close() })
 t.beforeEach(() => { server.hits.clear(); server.set('/production/health', 'healthy'); server.set('/staging/health', 'healthy') })
 
-const monitorFile = (): string => writeMonitorFile(`
-environments:
-  - name: production
-    url: ${server.url}/production
-    attempts: 1
-    timeout: 5s
-  - name: staging
-    url: ${server.url}/staging
-    attempts: 1
-    timeout: 5s
-`)
-
 t.test('--allow-degraded counts a degraded environment as passing', async (t) => {
   server.set('/staging/health', 'degraded')
-  const strict = await runVigilCli(['check'], { MONITOR_CONFIG: monitorFile() })
+  const strict = await runVigilCli(['check'], { MONITOR_CONFIG: file })
   t.equal(strict.code, 1)
   t.match(strict.stdout, /^staging\s+degraded/m)
-  const lenient = await runVigilCli(['check', '--allow-degraded'], { MONITOR_CONFIG: monitorFile() })
+  const lenient = await runVigilCli(['check', '--allow-degraded'], { MONITOR_CONFIG: file })
   t.equal(lenient.code, 0)
 })
 

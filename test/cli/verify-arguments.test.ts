@@ -1,19 +1,10 @@
 import t from 'tap'
-import { runVigilCli, writeMonitorFile } from '../support/run-vigil-cli.js'
-import { startTargetServer, type TargetServer } from '../support/target-server.js'
+import { runVigilCli, startMonitoredTargets } from '../support/run-vigil-cli.js'
+import type { TargetServer } from '../support/target-server.js'
 
 let server: TargetServer
 let file: string
-t.before(async () => {
-  server = await startTargetServer()
-  file = writeMonitorFile(`
-environments:
-  - name: production
-    url: ${server.url}
-    attempts: 1
-    timeout: 5s
-`)
-})
+t.before(async () => { ({ server, file } = await startMonitoredTargets(['production'])) })
 t.teardown(async () => { await server.close() })
 
 t.test('bad arguments are refused before anything is checked, exit 2', async (t) => {

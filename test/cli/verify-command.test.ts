@@ -1,26 +1,17 @@
 import t from 'tap'
-import { runVigilCli, writeMonitorFile } from '../support/run-vigil-cli.js'
-import { startTargetServer, type TargetServer } from '../support/target-server.js'
+import { runVigilCli, startMonitoredTargets } from '../support/run-vigil-cli.js'
+import type { TargetServer } from '../support/target-server.js'
 
 let server: TargetServer
 let file: string
-t.before(async () => {
-  server = await startTargetServer()
-  file = writeMonitorFile(`
-environments:
-  - name: production
-    url: ${server.url}
-    attempts: 1
-    timeout: 5s
-`)
-})
+t.before(async () => { ({ server, file } = await startMonitoredTargets(['production'])) })
 t.teardown(async () => { await server.close() })
-t.beforeEach(() => { server.hits.clear(); server.set('/health', 'healthy') })
+t.beforeEach(() => { server.hits.clear(); server.set('/production/health', 'healthy') })
 
 const progressLines = (stderr: string): string[] => stderr.split('\n').filter((line) => /^production: try \d+ of \d+: /.test(line))
 
 t.test('a deployment that turns healthy on the third try: three progress lines, the result on stdout, exit 0', async (t) => {
-  server.set('/health', ['error', 'error', 'healthy'])
+  server.set('/production/health', ['error', 'error', 'healthy'])
   const run = await runVigilCli(['verify', '--env', 'production', '--delay', '100ms'], { MONITOR_CONFIG: file })
   t.equal(run.code, 0, run.stderr)
   t.match(progressLines(run.stderr), [
@@ -30,28 +21,28 @@ t.test('a deployment that turns healthy on the third try: three progress lines, 
   ])
   t.equal(progressLines(run.stderr).length, 3)
   t.equal(run.stderr.trimEnd().split('\n').length, 3, 'nothing else on stderr')
-  t.match(run.stdout, new RegExp(`^production is healthy after 3 tries in \\S+ \\(${server.url}\\)\\n$`))
-  t.equal(server.hits.get('/health'), 3)
+  t.match(run.stdout, new RegExp(`^production is healthy after 3 tries in \\S+ \\(${server.url}/production\\)\\n$`))
+  t.equal(server.hits.get('/production/health'), 3)
 })
 
 t.test('a deployment that never turns healthy: one progress line per try, exit 1', async (t) => {
-  server.set('/health', 'error')
+  server.set('/production/health', 'error')
   const run = await runVigilCli(['verify', '--env', 'production', '--attempts', '3', '--delay', '100ms'], { MONITOR_CONFIG: file })
   t.equal(run.code, 1)
   t.equal(progressLines(run.stderr).length, 3)
   t.match(progressLines(run.stderr)[2], /^production: try 3 of 3: unhealthy/)
   t.match(run.stdout, /^production is not healthy after 3 tries in \S+: \/health: HTTP 500\n$/)
-  t.equal(server.hits.get('/health'), 3)
+  t.equal(server.hits.get('/production/health'), 3)
 })
 
 t.test('--json: the verdict with every try', async (t) => {
-  server.set('/health', ['error', 'healthy'])
+  server.set('/production/health', ['error', 'healthy'])
   const run = await runVigilCli(['verify', '--env', 'production', '--delay', '100ms', '--attempts', '5', '--json'], { MONITOR_CONFIG: file })
   t.equal(run.code, 0, run.stderr)
   const result = JSON.parse(run.stdout)
   t.match(result, {
     environment: 'production',
-    url: server.url,
+    url: `${server.url}/production`,
     healthy: true,
     status: 'healthy',
     aborted: false,
@@ -73,7 +64,7 @@ t.test('without flags nor verify settings: 12 tries, 10 s apart', async (t) => {
 })
 
 t.test('degraded does not pass unless --allow-degraded', async (t) => {
-  server.set('/health', 'degraded')
+  server.set('/production/health', 'degraded')
   const strict = await runVigilCli(['verify', '--env', 'production', '--attempts', '2', '--delay', '100ms'], { MONITOR_CONFIG: file })
   t.equal(strict.code, 1)
   t.equal(progressLines(strict.stderr).length, 2)
@@ -83,11 +74,11 @@ t.test('degraded does not pass unless --allow-degraded', async (t) => {
 })
 
 t.test('SIGTERM during the wait (a cancelled CI job) ends the verification at once: cancelled, exit 1', async (t) => {
-  server.set('/health', 'error')
+  server.set('/production/health', 'error')
   const run = await runVigilCli(['verify', '--env', 'production', '--delay', '10m'], { MONITOR_CONFIG: file }, {
     onStderr: (chunk, child) => { if (chunk.includes('try 1 of 12')) child.kill('SIGTERM') }
   })
   t.equal(run.code, 1)
   t.match(run.stdout, /^production: verification cancelled after 1 try/)
-  t.equal(server.hits.get('/health'), 1)
+  t.equal(server.hits.get('/production/health'), 1)
 })

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startTargetServer, type TargetServer } from './target-server.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -49,4 +50,18 @@ export function writeMonitorFile (yaml: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'vigil-cli-')), 'monitor.yaml')
   writeFileSync(file, yaml)
   return file
+}
+
+/** Local environments for CLI runs: one target server, and a monitor file naming each environment. */
+export interface MonitoredTargets {
+  readonly server: TargetServer
+  /** The monitor file: environment `<name>` at `<server>/<name>`, so its health URL is `/<name>/health`; one try, 5 s timeout. */
+  readonly file: string
+}
+
+/** Starts a target server (every path healthy until told otherwise) and writes the monitor file for `names`. */
+export async function startMonitoredTargets (names: readonly string[]): Promise<MonitoredTargets> {
+  const server = await startTargetServer()
+  const file = writeMonitorFile(`environments:\n${names.map((name) => `  - { name: ${name}, url: "${server.url}/${name}", attempts: 1, timeout: 5s }\n`).join('')}`)
+  return { server, file }
 }
