@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process'
 import t from 'tap'
 import { runVigilCli, startMonitoredTargets, writeMonitorFile } from '../support/run-vigil-cli.js'
 import type { TargetServer } from '../support/target-server.js'
+import { waitFor } from '../support/wait-for.js'
 
 let server: TargetServer
 let file: string
@@ -62,4 +64,16 @@ environments:
   t.ok(server.requests.some((r) => r.headers['x-api-key'] === SECRET), 'the header reached the target')
   t.match(table.stdout, /reported status "\[REDACTED\]" is not a known status word/)
   for (const output of [table.stdout, table.stderr, json.stdout, json.stderr]) t.notOk(output.includes(SECRET), 'the secret is not printed')
+})
+
+t.test('SIGTERM while a check hangs ends it at once: aborted on stderr, nothing on stdout, exit 1', async (t) => {
+  server.set('/staging/health', 'hang')
+  let child: ChildProcess | undefined
+  const running = runVigilCli(['check', '--env', 'staging'], { MONITOR_CONFIG: file }, { onSpawn: (spawned) => { child = spawned } })
+  await waitFor('the check to reach the target', () => server.hits.get('/staging/health') === 1)
+  child?.kill('SIGTERM')
+  const run = await running
+  t.equal(run.code, 1)
+  t.equal(run.stdout, '')
+  t.equal(run.stderr, 'vigil check: aborted\n')
 })

@@ -20,6 +20,8 @@ export interface CliRunOptions {
   readonly built?: boolean
   /** Called with each chunk written to stderr, as it comes, and the process (to signal it). */
   readonly onStderr?: (chunk: string, child: ChildProcess) => void
+  /** Called once the process is started (to signal it at a chosen moment). */
+  readonly onSpawn?: (child: ChildProcess) => void
   /** Only keeps a broken build from hanging the suite (SIGKILL); no test asserts on time. */
   readonly deadlineMs?: number
 }
@@ -33,6 +35,7 @@ export async function runVigilCli (args: readonly string[], env: Record<string, 
     ? [join(ROOT, 'dist/cli/main.js'), [...args]]
     : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args]]
   const child = spawn(command, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
