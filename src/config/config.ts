@@ -56,6 +56,8 @@ export interface RailwaySettings {
   readonly tokenKind: 'account' | 'project' | undefined
   /** RAILWAY_PROJECT_ID (Railway sets it inside its containers). */
   readonly projectId: string | undefined
+  /** Discover the project's public services (RAILWAY_DISCOVERY: `auto` = only without MONITOR_CONFIG); needs a token and a project. */
+  readonly discovery: boolean
   /** RAILWAY_DISCOVERY_INTERVAL, default 5 min. */
   readonly discoveryIntervalMs: number
 }

@@ -64,6 +64,7 @@ export const EnvSchema = Type.Object({
   RAILWAY_TOKEN: secretText(),
   RAILWAY_API_URL: Type.String({ minLength: 1, default: 'https://backboard.railway.com/graphql/v2', protocols: ['http', 'https'], expected: 'an http or https URL' }),
   RAILWAY_PROJECT_ID: text(),
+  RAILWAY_DISCOVERY: Type.Union(['auto', 'true', 'false'].map((v) => Type.Literal(v)), { default: 'auto', expected: 'auto, true or false' }),
   RAILWAY_DISCOVERY_INTERVAL: duration('5m')
 })
 

@@ -193,6 +193,8 @@ function railwaySettings (raw: Raw): Config['railway'] {
     token: projectToken ?? accountToken,
     tokenKind: projectToken !== undefined ? 'project' : accountToken !== undefined ? 'account' : undefined,
     projectId: str(raw.RAILWAY_PROJECT_ID),
+    discovery: (projectToken ?? accountToken) !== undefined && raw.RAILWAY_PROJECT_ID !== undefined &&
+      (raw.RAILWAY_DISCOVERY === 'true' || (raw.RAILWAY_DISCOVERY === 'auto' && raw.MONITOR_CONFIG === undefined)),
     discoveryIntervalMs: ms(raw.RAILWAY_DISCOVERY_INTERVAL)
   }
 }
