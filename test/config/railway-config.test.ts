@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadConfig } from '../../src/config/load-config.js'
-import { ConfigError } from '../../src/errors.js'
+import type { ConfigError } from '../../src/errors.js'
 
 const ACCOUNT = 'rw-account-PlantedToken-0123456789'
 const PROJECT = 'rw-project-PlantedToken-9876543210'
