@@ -140,9 +140,10 @@ function actionItems (environment: string): string {
 
 /**
  * The issue body: marker, time, environment, the failing URLs, what failed (the health path first),
- * the application's own answer, each attempt, action items.
+ * the application's own answer, each attempt, the deployment context when given (a Markdown
+ * section, railway/render-context.ts), action items.
  */
-export function renderIssueBody (result: CheckResult, redact: Redactor): string {
+export function renderIssueBody (result: CheckResult, redact: Redactor, deploymentContext?: string): string {
   return fitBody(redact([
     environmentMarker(result.environment),
     `**${result.environment}** failed its health check at **${utc(result.checkedAt)}**.`,
@@ -161,13 +162,13 @@ export function renderIssueBody (result: CheckResult, redact: Redactor): string 
     '### Attempts',
     attemptTable(result),
     '',
+    ...(deploymentContext === undefined ? [] : [deploymentContext, '']),
     actionItems(result.environment),
     '',
     '_Opened by Vigil. One issue per incident: updates come as comments, and it is closed on recovery._'
   ].join('\n')))
 }
 
-/** Comment when what fails has changed during an incident. */
 /** One line saying the incident flaps, or nothing when it does not. */
 function flappingLine (flaps: number): string[] {
   return flaps === 0
@@ -175,15 +176,16 @@ function flappingLine (flaps: number): string[] {
     : ['', `**Flapping:** it looked recovered and failed again ${flaps} time${flaps === 1 ? '' : 's'} during this incident. The issue stays open until the environment passes \`success_threshold\` checks in a row.`]
 }
 
-/** Comment when what fails has changed during an incident (or it started flapping: `flaps`). */
-export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0): string {
+/** Comment when what fails has changed during an incident (or it started flapping: `flaps`), with the deployment context when given. */
+export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0, deploymentContext?: string): string {
   return fitBody(redact([
     actionMarker(actionId),
     sameFailures(previousFailures, result.failures) && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
     ...flappingLine(flaps),
     '', '**Now failing:**', failureList(result.failures, result.paths),
     '', '**Before:**', failureList(previousFailures, result.paths),
-    '', '### Attempts', attemptTable(result)
+    '', '### Attempts', attemptTable(result),
+    ...(deploymentContext === undefined ? [] : ['', deploymentContext])
   ].join('\n')))
 }
 

@@ -60,7 +60,14 @@ export const EnvSchema = Type.Object({
   GITHUB_TOKEN: secretText(),
   GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
   GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),
-  STATE_DATABASE_URL: url(['postgres', 'postgresql'], true)
+  STATE_DATABASE_URL: url(['postgres', 'postgresql'], true),
+  // Railway's public API (docs/railway.md): an account/team token or a project token, the project.
+  RAILWAY_API_TOKEN: secretText(),
+  RAILWAY_TOKEN: secretText(),
+  RAILWAY_API_URL: Type.String({ minLength: 1, default: 'https://backboard.railway.com/graphql/v2', protocols: ['http', 'https'], expected: 'an http or https URL' }),
+  RAILWAY_PROJECT_ID: text(),
+  RAILWAY_DISCOVERY: Type.Union(['auto', 'true', 'false'].map((v) => Type.Literal(v)), { default: 'auto', expected: 'auto, true or false' }),
+  RAILWAY_DISCOVERY_INTERVAL: duration('5m')
 })
 
 /** Variable names whose values are credentials (or carry them): never printed, always redacted. */

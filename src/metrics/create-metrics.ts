@@ -155,6 +155,13 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       help: 'Incident event delivery tries by channel, event kind and result (delivered, failed, retry, rate_limited, dropped)',
       labelNames: ['channel', 'kind', 'result'] as const,
       registers
+    }),
+    // Railway's public API (railway/client.ts).
+    railwayApiRequests: new Counter({
+      name: 'vigil_railway_api_requests_total',
+      help: 'Requests to Railway\'s public GraphQL API by operation and result (success, failure, rate_limited, timeout)',
+      labelNames: ['operation', 'result'] as const,
+      registers
     })
   }
 }
