@@ -6,7 +6,8 @@ import { createTestDatabase } from '../support/pg-database.js'
 import { waitFor } from '../support/wait-for.js'
 
 const TARGETS = [{ name: 'production', labels: [] }]
-const RETRY_AFTER_SECONDS = 3
+// Long enough that the restart and the takeover fit inside it on a loaded CI machine (they take 2–5 s there).
+const RETRY_AFTER_SECONDS = 10
 const GITHUB = { retryDelayUnitMs: 1, writeSpacingMs: 0, requestTimeoutMs: 500, retries: 1 }
 const isWrite = (r: RecordedRequest): boolean => r.method === 'POST' || r.method === 'PATCH'
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
