@@ -63,7 +63,7 @@ t.test('two apps in one process keep their own registries', async (t) => {
   await first.inject('/health')
   await first.inject('/health')
   await second.inject('/health')
-  const count = (body: string): string | undefined => /route="\/health",status_code="200"\} (\d+)/.exec(body)?.[1]
+  const count = (body: string): string | undefined => /_count\{[^}]*route="\/health",status_code="200"\} (\d+)/.exec(body)?.[1]
   t.equal(count((await first.inject('/metrics')).body), '2')
   t.equal(count((await second.inject('/metrics')).body), '1')
 })
