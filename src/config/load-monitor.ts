@@ -58,7 +58,7 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
   }
   const proxy = proxyFromEnv(env)
   const headerSecrets = file === undefined || !Array.isArray(file.environments) ? [] : file.environments.flatMap((entry) => entry !== null && typeof entry === 'object' ? checkSecrets(entry) : [])
-  const channels = loadChannels(problems.length === 0 ? file : undefined, createRedactor(inputs.secrets))
+  const channels = loadChannels(file, createRedactor(inputs.secrets))
   const secrets = [
     ...(file === undefined ? [] : [...urlSecrets(file), ...expandedSecrets(references)]),
     ...channels.secrets,
@@ -69,7 +69,8 @@ export function loadMonitor (inputs: MonitorInputs, env: Env): LoadedMonitor {
   // Runs on an invalid file too, so that every problem is reported in one go; targets are built
   // only from a file that passed validation.
   const targets = buildMonitorTargets(file, { ...inputs, proxy }, redact, problems.length === 0)
-  problems.push(...targets.problems, ...channels.problems)
+  // Channel problems pass the whole redactor: a setting may quote a secret declared beside it.
+  problems.push(...targets.problems, ...channels.problems.map(redact))
   const repositoryIssue = targets.githubRepository === undefined ? undefined : repositoryProblem(targets.githubRepository)
   if (repositoryIssue !== undefined) problems.push(`${PREFIX} github.repository: ${repositoryIssue}`)
 

@@ -26,6 +26,7 @@ const CommonSchema = Type.Object({
   min_status: Type.Optional(Type.Union([Type.Literal('degraded'), Type.Literal('unhealthy')], { expected: 'degraded or unhealthy' }))
 }, { expected: 'a channel with name and kind' })
 const COMMON_KEYS = new Set(Object.keys(CommonSchema.properties))
+const NAME = new RegExp(CHANNEL_NAME_PATTERN)
 
 interface FieldAnnotations { secret?: boolean, protocols?: string[], expected?: string }
 const fieldsOf = (kind: ChannelKind): Record<string, FieldAnnotations> => CHANNEL_SETTINGS[kind].properties as Record<string, FieldAnnotations>
@@ -80,7 +81,7 @@ export function loadChannels (file: MonitorFile | undefined, redact: Redactor): 
     const common = schemaProblems(PREFIX, CommonSchema, Object.fromEntries(Object.entries(entry.value).filter(([key]) => COMMON_KEYS.has(key))), redact, entry.pointer)
     problems.push(...common)
     const { name, kind, min_status: minStatus } = entry.value
-    if (typeof name === 'string') {
+    if (typeof name === 'string' && NAME.test(name)) {
       const first = names.get(name)
       if (RESERVED.has(name)) problems.push(`${PREFIX} ${entry.source}.name: ${JSON.stringify(name)} is reserved, expected another name`)
       else if (first !== undefined) problems.push(`${PREFIX} ${entry.source}.name: ${JSON.stringify(name)} is already used by ${first}`)
