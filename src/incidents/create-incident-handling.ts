@@ -160,7 +160,10 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     const shutdown = new AbortController()
     const channel = await createChannel(declaration, { redact, log, signal: shutdown.signal, issueLink, ...options.channelTransport })
     if (channel === undefined) {
-      log.error({ module: 'incidents', channel: declaration.name, kind: declaration.kind }, `${declaration.name}: channels of kind ${declaration.kind} are not available in this build; nothing is sent to it`)
+      const problem = `channels of kind ${declaration.kind} are not available in this build; nothing is sent to it`
+      log.error({ module: 'incidents', channel: declaration.name, kind: declaration.kind }, `${declaration.name}: ${problem}`)
+      components.register({ name: declaration.name, required: false })
+      components.record(declaration.name, { status: 'unhealthy', latencyMs: 0, error: problem })
       continue
     }
     const close = channel.close
