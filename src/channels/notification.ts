@@ -24,24 +24,25 @@ export type ChannelFactory<S> = (name: string, settings: S, context: ChannelCont
 /** `production` → `Production`, as in the GitHub issue titles. */
 export const displayName = (environment: string): string => environment.charAt(0).toUpperCase() + environment.slice(1)
 
-const WORDS: Record<IncidentEvent['kind'], string> = {
-  opened: 'is down',
-  changed: 'is still down; what fails changed',
-  reminder: 'is still down',
-  resolved: 'has recovered',
-  retired: 'is no longer monitored; its incident is closed'
-}
-
 /**
  * One line saying what happened, for a page's summary or a message's fallback text:
- * `Production is down (unhealthy): HTTP 502 from /health`. Not redacted: the caller redacts what it sends.
+ * `Production is down (unhealthy): HTTP 502 from /health`, `Production is degraded: …`,
+ * `Production: what fails changed (unhealthy): …`, `Production is still down (unhealthy): …`,
+ * `Production has recovered after 42 min`, `Production is no longer monitored; its incident is closed`.
+ * Not redacted: the caller redacts what it sends.
  */
 export function headline (event: IncidentEvent): string {
-  const status = event.result?.status
-  const opened = event.kind === 'opened' && status === 'degraded' ? 'is degraded' : WORDS[event.kind]
-  const failures = event.kind === 'resolved' || event.kind === 'retired' ? [] : event.result?.failures ?? []
-  const state = status === undefined || event.kind === 'resolved' || event.kind === 'retired' || opened === 'is degraded' ? '' : ` (${status})`
-  return `${displayName(event.environment)} ${opened}${state}${failures.length === 0 ? '' : `: ${failures.join('; ')}`}`
+  const name = displayName(event.environment)
+  const status = event.result?.status ?? 'unhealthy'
+  const failures = event.result?.failures ?? []
+  const what = failures.length === 0 ? '' : `: ${failures.join('; ')}`
+  switch (event.kind) {
+    case 'opened': return status === 'degraded' ? `${name} is degraded${what}` : `${name} is down (${status})${what}`
+    case 'changed': return `${name}: what fails changed (${status})${what}`
+    case 'reminder': return `${name} is still down (${status})${what}`
+    case 'resolved': return `${name} has recovered${event.outageMs === undefined ? '' : ` after ${Math.max(1, Math.round(event.outageMs / 60_000))} min`}`
+    case 'retired': return `${name} is no longer monitored; its incident is closed`
+  }
 }
 
 /**

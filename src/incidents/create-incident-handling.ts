@@ -173,9 +173,10 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     minStatus.set(declaration.name, declaration.minStatus)
   }
   const allChannels = [...minStatus.keys()]
+  const targetOf = new Map(options.targets.map((t) => [t.name, t]))
   // An environment's channels: the record, then its `notify` (all declared channels by default).
   const routes = (environment: string | undefined): ChannelRoute[] => {
-    const notify = environment === undefined ? undefined : options.targets.find((t) => t.name === environment)?.notify
+    const notify = environment === undefined ? undefined : targetOf.get(environment)?.notify
     const named = (notify ?? allChannels).flatMap((channel) => {
       const min = minStatus.get(channel)
       return min === undefined ? [] : [{ channel, minStatus: min }]
@@ -191,7 +192,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     ...(github?.openIncidents === undefined || githubWorker === undefined ? {} : { openIncidents: adoptingFrom(github, store, githubWorker) }),
     policy: options.policy,
     thresholds: (environment) => {
-      const target = options.targets.find((t) => t.name === environment)
+      const target = targetOf.get(environment)
       return { failureThreshold: target?.failureThreshold, successThreshold: target?.successThreshold, openOn: openingStatus(routes(environment)) }
     },
     log,

@@ -76,7 +76,7 @@ export function createDecider (options: DeciderOptions): Decider {
   // `peak`: the worst status the incident had reached before this event (incidents/routing.ts).
   const entriesFor = (event: IncidentEvent, peak: EnvironmentState['status'] | null, at: string, configured: boolean): NewOutboxEntry[] =>
     options.routes(configured ? event.environment : undefined).flatMap(({ channel, minStatus }) => {
-      const routed = routeEvent(event, peak, minStatus, newId())
+      const routed = routeEvent(event, peak, minStatus, newId)
       return routed === null ? [] : [{ id: newId(), channel, environment: event.environment, event: routed, createdAt: at, notBefore: at }]
     })
 

@@ -15,12 +15,12 @@ const reaches = (status: Status | null | undefined, min: MinStatus): boolean => 
  * What one channel is told of an event, pure (docs/architecture.md, "Routing"): `peak` is the worst
  * status the incident had reached before this event (null for an opening). A channel is told of an
  * incident once its status reaches the channel's `minStatus`: the `opened` when it opens that bad,
- * otherwise the first `changed` that gets there, delivered as its `opened` (with `openedId`, an id
- * of its own, so a receiver that de-duplicates by event id never mistakes it for the change). Its
+ * otherwise the first `changed` that gets there, delivered as its `opened` (with an id of its own
+ * from `openedId`, so a receiver that de-duplicates by event id never mistakes it for the change). Its
  * updates and its end (`resolved`, `retired`) go only to channels that were told of the opening.
  * Null: nothing for this channel.
  */
-export function routeEvent (event: IncidentEvent, peak: Status | null, minStatus: MinStatus, openedId: string): IncidentEvent | null {
+export function routeEvent (event: IncidentEvent, peak: Status | null, minStatus: MinStatus, openedId: () => string): IncidentEvent | null {
   const told = reaches(peak, minStatus)
   const status = event.result?.status
   switch (event.kind) {
@@ -29,7 +29,7 @@ export function routeEvent (event: IncidentEvent, peak: Status | null, minStatus
     case 'changed':
       if (told) return event
       if (!reaches(status, minStatus)) return null
-      return { id: openedId, kind: 'opened', environment: event.environment, incidentId: event.incidentId, decidedAt: event.decidedAt, outageSince: event.outageSince, result: event.result, ...(event.flaps === undefined ? {} : { flaps: event.flaps }) }
+      return { id: openedId(), kind: 'opened', environment: event.environment, incidentId: event.incidentId, decidedAt: event.decidedAt, outageSince: event.outageSince, result: event.result, ...(event.flaps === undefined ? {} : { flaps: event.flaps }) }
     default:
       return told ? event : null
   }

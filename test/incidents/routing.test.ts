@@ -33,13 +33,13 @@ const rows: Array<[IncidentEvent['kind'], Status | null, Status | null, string |
 
 for (const [kind, status, peak, unhealthy, degraded] of rows) {
   t.test(`${kind} (${status ?? 'no result'}) after a peak of ${peak ?? 'none'}`, async (t) => {
-    t.equal(routeEvent(event(kind, status), peak, 'unhealthy', 'fresh')?.kind ?? null, unhealthy, 'a channel with min_status unhealthy')
-    t.equal(routeEvent(event(kind, status), peak, 'degraded', 'fresh')?.kind ?? null, degraded, 'a channel with min_status degraded')
+    t.equal(routeEvent(event(kind, status), peak, 'unhealthy', () => 'fresh')?.kind ?? null, unhealthy, 'a channel with min_status unhealthy')
+    t.equal(routeEvent(event(kind, status), peak, 'degraded', () => 'fresh')?.kind ?? null, degraded, 'a channel with min_status degraded')
   })
 }
 
 t.test('a change that reaches a channel\'s status is its opening, under an id of its own and without the change\'s "before"', async (t) => {
-  const routed = routeEvent(event('changed', 'unhealthy'), 'degraded', 'unhealthy', 'fresh-id')
+  const routed = routeEvent(event('changed', 'unhealthy'), 'degraded', 'unhealthy', () => 'fresh-id')
   t.equal(routed?.id, 'fresh-id')
   t.equal(routed?.kind, 'opened')
   t.notOk(routed !== null && 'previousFailures' in routed)
