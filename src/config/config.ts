@@ -1,5 +1,6 @@
 import type { EnvironmentTarget, ProxySettings } from '../monitor/types.js'
 import type { AiProviderName } from './ai-providers.js'
+import type { ChannelDeclaration } from './channel-settings.js'
 
 /** Names a component can have in REQUIRED_COMPONENTS and in the report. */
 export type ComponentName = 'database' | 'redis' | AiProviderName
@@ -39,6 +40,8 @@ export interface MonitorSettings {
   readonly githubLabels: readonly string[]
   /** The monitor file's `concurrency` (default 100): environments checked at once. */
   readonly concurrency: number
+  /** The monitor file's `channels` (besides GitHub): who is told of incidents, and from which status on. */
+  readonly channels: readonly ChannelDeclaration[]
 }
 
 export interface GithubSettings {

@@ -176,7 +176,8 @@ export function loadConfig (env: Env = process.env): Config {
       intervalMs: monitor.intervalMs,
       environments: monitor.environments,
       githubLabels: monitor.githubLabels,
-      concurrency: monitor.concurrency
+      concurrency: monitor.concurrency,
+      channels: monitor.channels
     },
     github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),

@@ -4,6 +4,8 @@ import type { ExpandedValue } from './expand-variables.js'
 import { expandedPaths, expandedSecrets, parseMonitorText, readMonitorFile, urlSecrets, PREFIX } from './monitor-file.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { buildMonitorTargets } from './monitor-targets.js'
+import { loadChannels } from './monitor-channels.js'
+import type { ChannelDeclaration } from './channel-settings.js'
 import { durationLimitProblems } from './schema-problems.js'
 import { repositoryProblem } from './variable-problems.js'
 import { checkSecrets, proxyFromEnv } from './check-options.js'
@@ -27,6 +29,8 @@ export interface MonitorInputs {
 /** The monitor part of the configuration, or the problems that stop start-up. */
 export interface LoadedMonitor {
   readonly environments: readonly EnvironmentTarget[]
+  /** The file's `channels`, validated (each environment's `notify` names some of them). */
+  readonly channels: readonly ChannelDeclaration[]
   readonly githubLabels: readonly string[]
   readonly intervalMs: number
   readonly githubRepository: string | undefined
@@ -75,8 +79,10 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
   }
   const proxy = proxyFromEnv(env)
   const headerSecrets = file === undefined || !Array.isArray(file.environments) ? [] : file.environments.flatMap((entry) => entry !== null && typeof entry === 'object' ? checkSecrets(entry) : [])
+  const channels = loadChannels(file, createRedactor(inputs.secrets))
   const secrets = [
     ...(file === undefined ? [] : [...urlSecrets(file), ...expandedSecrets(references)]),
+    ...channels.secrets,
     ...headerSecrets,
     ...[proxy.httpProxy, proxy.httpsProxy].flatMap((url) => urlCredentials(url) ?? [])
   ]
@@ -84,7 +90,8 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
   // Runs on an invalid file too, so that every problem is reported in one go; targets are built
   // only from a file that passed validation.
   const targets = buildMonitorTargets(file, { ...inputs, proxy }, redact, problems.length === 0)
-  problems.push(...targets.problems)
+  // Channel problems pass the whole redactor: a setting may quote a secret declared beside it.
+  problems.push(...targets.problems, ...channels.problems.map(redact))
   const repositoryIssue = targets.githubRepository === undefined ? undefined : repositoryProblem(targets.githubRepository)
   if (repositoryIssue !== undefined) problems.push(`${PREFIX} github.repository: ${repositoryIssue}`)
 
@@ -96,7 +103,14 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
   }
   return {
     // Values from `${VAR}` may be in the URL (a host, a path): the shown URL hides them too.
-    environments: problems.length > 0 ? [] : targets.environments.map((target) => ({ ...target, displayUrl: redact(target.displayUrl) })),
+    environments: problems.length > 0
+      ? []
+      : targets.environments.map((target) => ({
+        ...target,
+        displayUrl: redact(target.displayUrl),
+        ...(channels.channels.length === 0 ? {} : { notify: channels.notifyOf(target.name) })
+      })),
+    channels: problems.length > 0 ? [] : channels.channels,
     githubLabels: targets.githubLabels,
     intervalMs,
     githubRepository: targets.githubRepository,

@@ -46,7 +46,10 @@ function readText (path: string): string | { problem: string } {
 
 // Fields whose expanded values identify rather than protect (they are shown in issue titles,
 // markers, labels and the report): not treated as secrets. Everything else from `${VAR}` is one.
-const SHOWN_FIELDS = [/^\/environments\/\d+\/name$/, /^\/github\//, /^\/environments\/\d+\/labels\//]
+const SHOWN_FIELDS = [
+  /^\/environments\/\d+\/name$/, /^\/github\//, /^\/environments\/\d+\/labels\//, /^\/environments\/\d+\/notify\//,
+  /^\/channels\/[^/]+\/(name|kind|min_status|severity)$/
+]
 
 /** The values that came from `${VAR}` and are secrets to the redactor (issue 8). */
 export function expandedSecrets (references: readonly ExpandedValue[]): string[] {

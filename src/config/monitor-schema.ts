@@ -85,7 +85,9 @@ export const EnvironmentEntrySchema = Type.Object({
   ], { expected: 'a size from 1KiB to 100MiB, such as 1048576, 512KiB or 2MiB' })),
   proxy: Type.Optional(Type.String({ minLength: 1, expected: 'an http or https proxy URL' })),
   ca: Type.Optional(Type.String({ minLength: 1, expected: 'a PEM file path or PEM text' })),
-  tls_skip_verify: Type.Optional(Type.Boolean({ expected: 'true or false' }))
+  tls_skip_verify: Type.Optional(Type.Boolean({ expected: 'true or false' })),
+  // Names are checked against `channels` by monitor-channels.ts.
+  notify: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40, expected: 'a channel name' }), { maxItems: 50, expected: 'a list of channel names' }))
 }, { additionalProperties: false, expected: 'an object with name and url' })
 
 /** The whole monitor file (`MONITOR_CONFIG`). */
@@ -96,8 +98,13 @@ export const MonitorFileSchema = Type.Object({
     repository: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
     labels: labels()
   }, { additionalProperties: false, expected: 'an object with repository and labels' })),
+  // Each channel's fields depend on its kind: validated by monitor-channels.ts, one line per field.
+  channels: Type.Optional(Type.Union([
+    Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 50 }),
+    Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), { maxProperties: 50 })
+  ], { expected: 'a list of at most 50 channels ({ name, kind, … }) or a mapping from channel name to { kind, … }' })),
   environments: Type.Optional(Type.Array(EnvironmentEntrySchema, { expected: 'a list of environments' }))
-}, { additionalProperties: false, expected: 'a mapping with interval, github and environments' })
+}, { additionalProperties: false, expected: 'a mapping with interval, github, channels and environments' })
 
 /** What the schema accepts, as TypeScript sees it. */
 export interface EnvironmentEntry {
@@ -124,6 +131,7 @@ export interface EnvironmentEntry {
   proxy?: string
   ca?: string
   tls_skip_verify?: boolean
+  notify?: string[]
 }
 
 /** One condition as written in the monitor file. */
@@ -146,5 +154,7 @@ export interface MonitorFile {
   interval?: string
   concurrency?: number
   github?: { repository?: string, labels?: string[] }
+  /** Validated by monitor-channels.ts. */
+  channels?: Array<Record<string, unknown>> | Record<string, Record<string, unknown>>
   environments?: EnvironmentEntry[]
 }

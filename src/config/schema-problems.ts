@@ -21,12 +21,13 @@ function shown (value: unknown, redact: Redactor): string {
 /**
  * Validates `value` against `schema` and turns every problem into one line, `<prefix> <path>:
  * expected …, got …`, using each schema's `expected` words. Values pass through `redact`.
+ * `pointer` is where `value` sits in a larger document (`/channels/0`), for the paths shown.
  */
-export function schemaProblems (prefix: string, schema: TSchema, value: unknown, redact: Redactor): string[] {
+export function schemaProblems (prefix: string, schema: TSchema, value: unknown, redact: Redactor, pointer = ''): string[] {
   const lines = new Map<string, string>()
   const at = (path: string): string => (path === '' ? `${prefix}:` : `${prefix} ${path}:`)
   for (const error of Value.Errors(schema, value)) {
-    const path = displayPath(error.path)
+    const path = displayPath(pointer + error.path)
     const node = error.schema as Annotated
     if (error.type === ValueErrorType.ObjectAdditionalProperties) {
       lines.set(path, `${at(path)} unknown key, expected one of ${Object.keys(node.properties ?? {}).join(', ')}`)

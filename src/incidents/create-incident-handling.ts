@@ -1,5 +1,8 @@
 import { createGithubClient, type GithubClientOptions } from '../channels/github-client.js'
-import { createGithubChannel } from '../channels/github.js'
+import { createGithubChannel, type HeldIssue } from '../channels/github.js'
+import type { ChannelContext } from '../channels/notification.js'
+import { createChannel } from '../channels/registry.js'
+import type { ChannelDeclaration, MinStatus } from '../config/channel-settings.js'
 import type { Config } from '../config/config.js'
 import { DeliveryError, type Channel, type OpenIncident } from '../delivery/types.js'
 import { createDeliveryWorker, type DeliveryTiming, type DeliveryWorker } from '../delivery/worker.js'
@@ -16,6 +19,7 @@ import { silentLog, type IncidentLog } from '../structured-log.js'
 import { createDecider, type Decider } from './decider.js'
 import type { PolicyOptions } from './policy.js'
 import type { IncidentContext, IncidentContextOptions } from '../railway/incident-context.js'
+import { openingStatus, type ChannelRoute } from './routing.js'
 
 /** Lease of the leading replica: renewed every third of it; a cut-off leader is replaced after it. */
 export const DEFAULT_LEASE_TTL_MS = 30_000
@@ -36,7 +40,11 @@ export interface IncidentHandlingOptions {
   /** `github.repository` from the monitor file; overrides GITHUB_REPOSITORY. */
   readonly repository?: string
   /** The monitored environments, for their own labels and to retire the others' incidents. */
-  readonly targets: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels' | 'failureThreshold' | 'successThreshold'>>
+  readonly targets: ReadonlyArray<Pick<EnvironmentTarget, 'name' | 'labels' | 'failureThreshold' | 'successThreshold' | 'notify'>>
+  /** The declared notification channels; `config.monitor.channels` by default. */
+  readonly channels?: readonly ChannelDeclaration[]
+  /** Deadline and undici dispatcher of the notification channels' requests (tests). */
+  readonly channelTransport?: Pick<ChannelContext, 'timeoutMs' | 'dispatcher'>
   /** Transport and retry tuning of the GitHub client (tests). */
   readonly github?: Partial<Omit<GithubClientOptions, 'token' | 'apiUrl' | 'redact' | 'log' | 'metrics'>>
   readonly delivery?: DeliveryTiming
@@ -83,10 +91,14 @@ export interface IncidentHandling {
   close: () => Promise<void>
 }
 
+/** GitHub, the record of every incident, is told of unhealthy ones (product.md, "Incidents on GitHub"). */
+const RECORD_ROUTE: ChannelRoute = { channel: 'github', minStatus: 'unhealthy' }
+
 /**
  * Builds the incident side from the configuration: PostgreSQL store and lease leadership with
  * STATE_DATABASE_URL (memory and sole leadership otherwise), the decider, and one delivery worker
- * per channel — GitHub when a token and a repository are set.
+ * per channel — GitHub when a token and a repository are set, and each declared channel
+ * (`channels:` in the monitor file), each routed to the environments that `notify` it.
  */
 export async function createIncidentHandling (config: Config, options: IncidentHandlingOptions): Promise<IncidentHandling> {
   const { redact, metrics, components } = options
@@ -143,17 +155,55 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   } else {
     log.warn({ module: 'incidents' }, 'GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY): incidents are decided and shown but not filed')
   }
+  const githubWorker = workers[0]
+
+  // Notification channels: one worker each, the same guarantees as GitHub's; their pages and
+  // messages link the GitHub issue when the record channel holds one.
+  const record = github
+  const issueLink = async (environment: string): Promise<string | undefined> => {
+    if (record?.link === undefined) return undefined
+    const held = await store.getChannelMemory(record.name, environment) as HeldIssue | undefined
+    return held === undefined ? undefined : record.link(held)?.issue_url
+  }
+  const minStatus = new Map<string, MinStatus>()
+  for (const declaration of options.channels ?? config.monitor.channels) {
+    const shutdown = new AbortController()
+    const channel = await createChannel(declaration, { redact, log, signal: shutdown.signal, issueLink, ...options.channelTransport })
+    if (channel === undefined) {
+      const problem = `channels of kind ${declaration.kind} are not available in this build; nothing is sent to it`
+      log.error({ module: 'incidents', channel: declaration.name, kind: declaration.kind }, `${declaration.name}: ${problem}`)
+      components.register({ name: declaration.name, required: false })
+      components.record(declaration.name, { status: 'unhealthy', latencyMs: 0, error: problem })
+      continue
+    }
+    const close = channel.close
+    workers.push(createDeliveryWorker({
+      channel: { ...channel, close: () => { shutdown.abort(); close?.() } }, store, leadership: lead, log, redact, metrics, components, timing: options.delivery
+    }))
+    minStatus.set(declaration.name, declaration.minStatus)
+  }
+  const allChannels = [...minStatus.keys()]
+  const targetOf = new Map(options.targets.map((t) => [t.name, t]))
+  // An environment's channels: the record, then its `notify` (all declared channels by default).
+  const routes = (environment: string | undefined): ChannelRoute[] => {
+    const notify = environment === undefined ? undefined : targetOf.get(environment)?.notify
+    const named = (notify ?? allChannels).flatMap((channel) => {
+      const min = minStatus.get(channel)
+      return min === undefined ? [] : [{ channel, minStatus: min }]
+    })
+    return [...(github === undefined ? [] : [RECORD_ROUTE]), ...named]
+  }
 
   const decider = createDecider({
     store,
     leadership: lead,
-    channels: workers.length === 0 ? [] : ['github'],
+    routes,
     environments: options.targets.map((t) => t.name),
-    ...(github?.openIncidents === undefined || workers[0] === undefined ? {} : { openIncidents: adoptingFrom(github, store, workers[0]) }),
+    ...(github?.openIncidents === undefined || githubWorker === undefined ? {} : { openIncidents: adoptingFrom(github, store, githubWorker) }),
     policy: options.policy,
     thresholds: (environment) => {
-      const target = options.targets.find((t) => t.name === environment)
-      return { failureThreshold: target?.failureThreshold, successThreshold: target?.successThreshold }
+      const target = targetOf.get(environment)
+      return { failureThreshold: target?.failureThreshold, successThreshold: target?.successThreshold, openOn: openingStatus(routes(environment)) }
     },
     log,
     redact,
@@ -164,7 +214,6 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     onStoreResult: recordState
   })
 
-  const githubWorker = workers[0]
   return {
     intake: {
       submit: (results, at) => {

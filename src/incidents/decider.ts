@@ -4,14 +4,18 @@ import type { CheckResult, CycleLeadership } from '../monitor/types.js'
 import type { Redactor } from '../redact.js'
 import type { EnvironmentState, Store } from '../state/types.js'
 import type { IncidentLog } from '../structured-log.js'
-import { decide, initialState, type PolicyAction, type PolicyOptions } from './policy.js'
+import { decide, initialState, peakOf, type PolicyAction, type PolicyOptions } from './policy.js'
+import { routeEvent, type ChannelRoute } from './routing.js'
 import { snapshotOf } from '../delivery/snapshot.js'
 
 export interface DeciderOptions {
   readonly store: Store
   readonly leadership: CycleLeadership
-  /** Names of the channels every event goes to, in order. */
-  readonly channels: readonly string[]
+  /**
+   * The channels an environment's events go to, in order, each with its least status (the record
+   * channel first); for an environment no longer configured (`retired`), every channel.
+   */
+  readonly routes: (environment: string | undefined) => readonly ChannelRoute[]
   /** Names of the configured environments: open incidents of any other are retired. */
   readonly environments: readonly string[]
   /** Incidents the record channel (GitHub) holds open, to adopt after lost state; once per leadership. */
@@ -47,7 +51,8 @@ const KINDS: Record<PolicyAction['type'], IncidentEvent['kind']> = { open: 'open
 /**
  * Detection hands results to the decider and moves on. The leader decides (incidents/policy.ts) on
  * the latest results of each environment and stores the new states together with one outbox entry
- * per event and channel, in one transaction; then delivery wakes. When the store fails or no
+ * per event and channel the environment notifies (routed by each channel's least status,
+ * incidents/routing.ts), in one transaction; then delivery wakes. When the store fails or no
  * replica is known to lead, the results wait (only the newest per environment is kept) and are
  * decided on once it can: nothing decided is lost, and nothing is decided twice. A follower drops
  * them: the leader decides on its own, newer results.
@@ -68,8 +73,12 @@ export function createDecider (options: DeciderOptions): Decider {
   let retry: NodeJS.Timeout | undefined
   let closed = false
 
-  const entriesFor = (event: IncidentEvent, at: string): NewOutboxEntry[] =>
-    options.channels.map((channel) => ({ id: newId(), channel, environment: event.environment, event, createdAt: at, notBefore: at }))
+  // `peak`: the worst status the incident had reached before this event (incidents/routing.ts).
+  const entriesFor = (event: IncidentEvent, peak: EnvironmentState['status'] | null, at: string, configured: boolean): NewOutboxEntry[] =>
+    options.routes(configured ? event.environment : undefined).flatMap(({ channel, minStatus }) => {
+      const routed = routeEvent(event, peak, minStatus, newId)
+      return routed === null ? [] : [{ id: newId(), channel, environment: event.environment, event: routed, createdAt: at, notBefore: at }]
+    })
 
   const eventOf = (action: PolicyAction, result: CheckResult, next: EnvironmentState, decidedAt: string): IncidentEvent => {
     const outageSince = action.type === 'resolve' ? action.outageSince : next.outageSince ?? result.checkedAt.toISOString()
@@ -104,7 +113,7 @@ export function createDecider (options: DeciderOptions): Decider {
     }).finally(() => { listing = undefined })
   }
 
-  async function applyFound (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: IncidentEvent[] }> {
+  async function applyFound (states: Map<string, EnvironmentState>, at: Date): Promise<{ changed: EnvironmentState[], retired: Array<{ event: IncidentEvent, peak: EnvironmentState['status'] }> }> {
     const open = found
     found = undefined
     if (open === undefined) return { changed: [], retired: [] }
@@ -112,18 +121,20 @@ export function createDecider (options: DeciderOptions): Decider {
     const waitingFor = await store.pendingEnvironments()
     const configured = new Set(options.environments)
     const changed: EnvironmentState[] = []
-    const retired: IncidentEvent[] = []
+    const retired: Array<{ event: IncidentEvent, peak: EnvironmentState['status'] }> = []
     const iso = at.toISOString()
     for (const incident of open) {
       const known = states.get(incident.environment)
       if (!configured.has(incident.environment)) {
-        retired.push({ id: newId(), kind: 'retired', environment: incident.environment, incidentId: `${incident.environment}@${known?.outageSince ?? incident.openedAt}`, decidedAt: iso, outageSince: known?.outageSince ?? incident.openedAt, result: null })
-        if (known !== undefined) changed.push({ ...known, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null })
+        const event: IncidentEvent = { id: newId(), kind: 'retired', environment: incident.environment, incidentId: `${incident.environment}@${known?.outageSince ?? incident.openedAt}`, decidedAt: iso, outageSince: known?.outageSince ?? incident.openedAt, result: null }
+        // An issue on the record means the incident was unhealthy at some point.
+        retired.push({ event, peak: (known === undefined ? null : peakOf(known)) ?? 'unhealthy' })
+        if (known !== undefined) changed.push({ ...known, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null, peakStatus: null })
         continue
       }
       if (known?.outageSince != null || waitingFor.has(incident.environment)) continue
       log.info({ module: 'incidents', environment: incident.environment }, 'adopted an open incident found on GitHub')
-      const adopted = { ...(known ?? initialState(incident.environment, at)), status: 'unhealthy' as const, outageSince: incident.openedAt, lastFailures: [], lastNotifiedAt: iso, lastChangedAt: iso }
+      const adopted = { ...(known ?? initialState(incident.environment, at)), status: 'unhealthy' as const, outageSince: incident.openedAt, lastFailures: [], lastNotifiedAt: iso, lastChangedAt: iso, peakStatus: 'unhealthy' as const }
       states.set(incident.environment, adopted)
       changed.push(adopted)
     }
@@ -139,12 +150,12 @@ export function createDecider (options: DeciderOptions): Decider {
       if (state.outageSince !== null && last !== undefined && !batch.has(state.environment)) batch.set(state.environment, last)
     }
     const next = new Map(changed.map((s) => [s.environment, s]))
-    const entries = retired.flatMap((event) => entriesFor(event, decidedAt.toISOString()))
+    const entries = retired.flatMap(({ event, peak }) => entriesFor(event, peak, decidedAt.toISOString(), false))
     for (const { result, at } of batch.values()) {
       const previous = states.get(result.environment) ?? initialState(result.environment, result.checkedAt)
       const decision = decide(previous, result, at, { ...options.policy, ...options.thresholds?.(result.environment) })
       next.set(result.environment, decision.next)
-      for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), decidedAt.toISOString()))
+      for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), peakOf(previous), decidedAt.toISOString(), true))
     }
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
     for (const [environment, item] of batch) lastDecided.set(environment, item)

@@ -37,6 +37,8 @@ export interface EnvironmentTarget {
   readonly ignoreBody?: boolean
   /** Response bodies past this many bytes are not read: a failure unless `ignoreBody`. */
   readonly maxBodyBytes?: number
+  /** Names of the declared channels told of this environment's incidents (`notify`; all when unset); absent when none is declared. */
+  readonly notify?: readonly string[]
   /** Proxies for this environment: the HTTP_PROXY family, or the environment's own `proxy`. */
   readonly proxy?: ProxySettings
   /** PEM certificates trusted for this environment instead of the public roots. */

@@ -24,6 +24,8 @@ const STATEMENTS = [
   'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS failure_streak integer NOT NULL DEFAULT 0',
   'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS success_streak integer NOT NULL DEFAULT 0',
   'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS flaps integer NOT NULL DEFAULT 0',
+  // Null for rows written before it was kept: their incidents were unhealthy ones (policy.ts peakOf).
+  'ALTER TABLE vigil_environment_state ADD COLUMN IF NOT EXISTS peak_status text',
   `CREATE TABLE IF NOT EXISTS vigil_outbox (
     id          text PRIMARY KEY,
     seq         bigserial UNIQUE,

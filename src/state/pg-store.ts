@@ -22,18 +22,19 @@ interface StateRow {
   failure_streak: number
   success_streak: number
   flaps: number
+  peak_status: Status | null
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
 const UPSERT_STATE = `INSERT INTO vigil_environment_state
-  (environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+  (environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps, peak_status, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
   ON CONFLICT (environment) DO UPDATE SET
     status = EXCLUDED.status, since = EXCLUDED.since, outage_since = EXCLUDED.outage_since,
     last_failures = EXCLUDED.last_failures, last_notified_at = EXCLUDED.last_notified_at,
     last_changed_at = EXCLUDED.last_changed_at, failure_streak = EXCLUDED.failure_streak,
-    success_streak = EXCLUDED.success_streak, flaps = EXCLUDED.flaps, updated_at = now()`
+    success_streak = EXCLUDED.success_streak, flaps = EXCLUDED.flaps, peak_status = EXCLUDED.peak_status, updated_at = now()`
 
 // Taken when free, expired, already ours, or when the holder has finished no cycle for a while.
 // A new holder starts with a fresh cycle time, so it is not deposed before its first cycle ends.
@@ -63,7 +64,7 @@ export async function createPgStore (options: PgStoreOptions) {
   return {
     async loadStates () {
       await schema()
-      const { rows } = await pool.query<StateRow>('SELECT environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps FROM vigil_environment_state')
+      const { rows } = await pool.query<StateRow>('SELECT environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps, peak_status FROM vigil_environment_state')
       return new Map(rows.map((row) => [row.environment, {
         environment: row.environment,
         status: row.status,
@@ -74,14 +75,15 @@ export async function createPgStore (options: PgStoreOptions) {
         lastChangedAt: iso(row.last_changed_at),
         failureStreak: row.failure_streak,
         successStreak: row.success_streak,
-        flaps: row.flaps
+        flaps: row.flaps,
+        ...(row.peak_status === null ? {} : { peakStatus: row.peak_status })
       } satisfies EnvironmentState]))
     },
     async commit (states, entries, droppedAt) {
       await schema()
       return await inTransaction(pool, async (client) => {
         for (const s of states) {
-          await client.query(UPSERT_STATE, [s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt, s.lastChangedAt, s.failureStreak, s.successStreak, s.flaps])
+          await client.query(UPSERT_STATE, [s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt, s.lastChangedAt, s.failureStreak, s.successStreak, s.flaps, s.peakStatus ?? null])
         }
         return await appendEntries(client, entries, droppedAt)
       })

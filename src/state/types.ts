@@ -20,6 +20,11 @@ export interface EnvironmentState {
   readonly successStreak: number
   /** Times the current incident looked recovered and failed again before its success threshold. */
   readonly flaps: number
+  /**
+   * The worst status the current incident reached (null or absent without one; absent in states
+   * stored before it was kept, whose incidents were unhealthy ones). Routing by `min_status` reads it.
+   */
+  readonly peakStatus?: Status | null
 }
 
 /** One channel's delivery figures, for the report and the metrics. */

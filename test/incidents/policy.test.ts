@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Status } from '../../src/health/status.js'
-import { CHANGE_SPACING_MS, DAY_MS, decide, initialState } from '../../src/incidents/policy.js'
+import { CHANGE_SPACING_MS, DAY_MS, decide, initialState, peakOf } from '../../src/incidents/policy.js'
 import type { EnvironmentState } from '../../src/state/types.js'
 import { checkResult } from '../support/check-results.js'
 
@@ -103,4 +103,31 @@ t.test('the second flap is told as soon as the spacing allows, even with the sam
   state = next
   t.same(actions, [{ type: 'changed', previousFailures: ['HTTP 502 from /health'] }])
   t.equal(state.flaps, 2)
+})
+
+t.test('openOn degraded: degraded opens, getting unhealthy is told at once whatever the spacing, only healthy resolves', async (t) => {
+  const options = { openOn: 'degraded' as const }
+  let state = calm
+  const step = (status: Status, minutes: number, failures?: string[]) => {
+    const decision = decide(state, checkResult('production', status, { at: at(minutes * 60_000), ...(failures === undefined ? {} : { failures }) }), at(minutes * 60_000), options)
+    state = decision.next
+    return decision.actions.map((a) => a.type)
+  }
+  t.same(step('degraded', 0, ['slow: 6000 ms']), ['open'], 'a degraded result opens')
+  t.equal(state.peakStatus, 'degraded')
+  t.same(step('degraded', 15, ['slow: 6000 ms']), [])
+  t.same(step('unhealthy', 30), ['changed'], 'turning unhealthy within the change spacing is told at once')
+  t.equal(state.peakStatus, 'unhealthy')
+  t.same(step('degraded', 45, ['slow: 6000 ms']), [], 'back to degraded: still the incident, the change waits for the spacing')
+  t.equal(state.peakStatus, 'unhealthy', 'the peak never falls within an incident')
+  t.same(step('unhealthy', 60), [], 'not worse than the peak: no escalation')
+  t.same(step('healthy', 75), ['resolve'], 'healthy resolves')
+  t.equal(state.peakStatus, null)
+})
+
+t.test('without openOn, the peak of an incident is unhealthy, and a state stored before peaks were kept counts as unhealthy', async (t) => {
+  const { next } = decide(calm, checkResult('production', 'unhealthy', { at: T0 }), T0)
+  t.equal(next.peakStatus, 'unhealthy')
+  t.equal(peakOf(inIncident), 'unhealthy', 'no peakStatus stored: an unhealthy incident')
+  t.equal(peakOf(calm), null, 'no incident, no peak')
 })

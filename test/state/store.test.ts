@@ -10,7 +10,7 @@ const AT = '2026-11-26T10:00:00.000Z'
 const state: EnvironmentState = {
   environment: 'production', status: 'unhealthy', since: AT, outageSince: AT,
   lastFailures: ['HTTP 502 from /health'], lastNotifiedAt: AT, lastChangedAt: AT,
-  failureStreak: 3, successStreak: 0, flaps: 1
+  failureStreak: 3, successStreak: 0, flaps: 1, peakStatus: 'degraded'
 }
 let n = 0
 const entry = (kind: 'opened' | 'changed' | 'resolved', environment = 'production', incident = 'A'): NewOutboxEntry => {

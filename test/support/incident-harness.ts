@@ -40,7 +40,7 @@ export interface Replica extends IncidentHandling {
 export const QUICK_DELIVERY = { pollMs: 20, backoffBaseMs: 1, backoffMaxMs: 10, lostAnswerDelayMs: 0, staleAfterMs: 60_000 }
 
 /** One Vigil process's incident side, as the monitor plugin wires it, with retries made quick. */
-export async function startReplica (config: Config, targets: Array<{ name: string, labels: string[], failureThreshold?: number, successThreshold?: number }> = [], options: Partial<IncidentHandlingOptions> = {}): Promise<Replica> {
+export async function startReplica (config: Config, targets: IncidentHandlingOptions['targets'] = [], options: Partial<IncidentHandlingOptions> = {}): Promise<Replica> {
   const metrics = createMetrics(new Registry())
   const components = createComponentRegistry()
   const log = recordingLog()
