@@ -37,7 +37,8 @@ export function formatDuration (ms: number): string {
   return shown.length === 0 ? '0s' : shown.join(' ')
 }
 
-const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
+/** `2026-11-26 10:00:00 UTC`: a time for people, as every channel writes it. */
+export const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
 const orDash = (value: number | null, suffix = ''): string => (value === null ? '—' : `${value}${suffix}`)
 // Table cells: a `|` or a line break inside a value would break the Markdown table.
 const cell = (text: string): string => shorten(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
@@ -49,10 +50,11 @@ const MAX_ROWS = 20
 /** Characters of one list item or table cell shown. */
 const MAX_ITEM = 500
 
-const shorten = (text: string): string => (text.length <= MAX_ITEM ? text : `${text.slice(0, MAX_ITEM - 1)}…`)
+/** One list item or table cell cut to MAX_ITEM (500) characters, with an ellipsis. */
+export const shorten = (text: string): string => (text.length <= MAX_ITEM ? text : `${text.slice(0, MAX_ITEM - 1)}…`)
 
 /** The first MAX_ROWS rows, then one line saying how many were left out. */
-function capped (rows: readonly string[], more: (n: number) => string): string[] {
+export function capped (rows: readonly string[], more: (n: number) => string): string[] {
   return rows.length <= MAX_ROWS ? [...rows] : [...rows.slice(0, MAX_ROWS), more(rows.length - MAX_ROWS)]
 }
 
