@@ -74,7 +74,10 @@ export function classifySmtpError (error: unknown, redact: Redactor, timeoutMs: 
     return new DeliveryError('permanent', `SMTP refused the message (${e.code}): ${redact(e.message).slice(0, 200)}`, { cause: error })
   }
   if (e.code === 'ETIMEDOUT') return new DeliveryError('retryable', `SMTP: no answer within ${timeoutMs} ms${e.timeoutType === undefined ? '' : ` (${e.timeoutType})`}`, { cause: error })
-  return new DeliveryError('retryable', `SMTP: no answer (${redact(e.originalCode ?? e.code ?? e.message)})`, { cause: error })
+  const what = redact(e.originalCode ?? e.code ?? e.message)
+  // An untrusted or expired certificate is the server's to fix (or ours: `tls`); tried again, then failed visibly.
+  const tls = e.code === 'ETLS' || /CERT|SSL|TLS/i.test(what)
+  return new DeliveryError('retryable', tls ? `SMTP: TLS failed (${what})` : `SMTP: no answer (${what})`, { cause: error })
 }
 
 /** A stable Message-ID for `key` on the sender's domain, so mail clients thread an incident's messages. */

@@ -126,5 +126,5 @@ t.test('the webhook URL planted in a failure phrase never reaches Discord, even 
   await deliver(entry('opened', {}, { failures: [`POST ${standIn.url} failed`, `token ${standIn.token}`] }))
   const sent = JSON.stringify(standIn.messages[0])
   t.notOk(sent.includes(standIn.token))
-  t.match(sent, /REDACTED/, "shown as redacted (the brackets escaped as markdown)")
+  t.match(sent, /REDACTED/, 'shown as redacted (the brackets escaped as markdown)')
 })

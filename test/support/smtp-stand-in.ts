@@ -32,7 +32,7 @@ export interface SmtpStandInOptions {
   readonly users?: Readonly<Record<string, string>>
   /** Implicit TLS from the first byte (port 465 style) instead of STARTTLS. */
   readonly secure?: boolean
-  /** Offer no STARTTLS (a plaintext-only server). Auth is then allowed in the clear. */
+  /** Offer and accept no STARTTLS (a plaintext-only server). Auth is then allowed in the clear. */
   readonly noStartTls?: boolean
   /** Addresses whose RCPT TO is refused with 550 (the others are accepted). */
   readonly rejectRecipients?: readonly string[]
@@ -75,7 +75,8 @@ export async function startSmtpStandIn (options: SmtpStandInOptions = {}): Promi
     secure: options.secure ?? false,
     key: certificate.key,
     cert: certificate.cert,
-    hideSTARTTLS: options.noStartTls ?? false,
+    // Hiding STARTTLS is not enough: a client that requires TLS tries the command anyway.
+    disabledCommands: options.noStartTls === true ? ['STARTTLS'] : [],
     allowInsecureAuth: options.noStartTls ?? false,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
