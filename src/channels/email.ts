@@ -95,7 +95,7 @@ function messageId (key: string, from: string): string {
  * (docs/channels.md); the Message-ID is stable per event, which some mailboxes use to drop the copy.
  */
 export function createEmailChannel (name: string, settings: EmailSettings, context: NotificationContext, options: EmailChannelOptions = {}): Channel {
-  const redact = redactorWith(context.redact, [settings.password, settings.username])
+  const redact = redactorWith(context.redact, [settings.password])
   const timeoutMs = context.timeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS
   const transportOptions: SMTPTransportOptions = {
     host: settings.host,

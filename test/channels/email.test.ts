@@ -4,6 +4,7 @@ import t from 'tap'
 import { createEmailChannel, type EmailSettings } from '../../src/channels/email.js'
 import { DeliveryError, type OutboxEntry } from '../../src/delivery/types.js'
 import { entryMaker, noMemory, testContext } from '../support/channel-entries.js'
+import { waitFor, watchEscapedErrors } from '../support/wait-for.js'
 import { PLANTED_SMTP_PASSWORD, startSmtpStandIn, type SmtpFailureMode, type SmtpStandInOptions } from '../support/smtp-stand-in.js'
 
 const TO = ['oncall@example.com', 'platform@example.com']
@@ -95,14 +96,27 @@ const classes: Array<[SmtpFailureMode, DeliveryError['failure'], RegExp]> = [
 ]
 for (const [mode, failureClass, reason] of classes) {
   t.test(`the server answering ${mode} is a ${failureClass} failure naming SMTP, never the password`, async (t) => {
+    const escaped = watchEscapedErrors()
     const { standIn, entry, failure, leaked } = await setup(t, { timeoutMs: 500, secrets: [] })
     standIn.failNext(1, mode)
     const error = await failure(entry('opened'))
+    escaped(t)
     t.equal(error.failure, failureClass)
     t.match(error.message, reason)
     t.notOk(leaked(error), 'no password in the reason or the log')
   })
 }
+
+t.test('shutdown stops a send in flight; the entry stays for a later try', async (t) => {
+  const { standIn, context, entry, failure } = await setup(t, { timeoutMs: 60_000 })
+  standIn.failNext(1, 'hang')
+  const pending = failure(entry('opened'))
+  await waitFor('the server to hold the session', () => standIn.sessions > 0)
+  context.shutdown.abort()
+  const error = await pending
+  t.equal(error.failure, 'retryable')
+  t.equal(error.message, 'SMTP: sending stopped at shutdown')
+})
 
 t.test('a wrong password (535) is permanent, and the reason never quotes it', async (t) => {
   const { standIn, entry, failure, leaked } = await setup(t, { server: { users: { vigil: 'the-right-one' } }, secrets: [] })

@@ -3,6 +3,7 @@ import { createSlackChannel, SLACK_LIMITS } from '../../src/channels/slack.js'
 import { DeliveryError, type OutboxEntry } from '../../src/delivery/types.js'
 import { entryMaker, noMemory, testContext } from '../support/channel-entries.js'
 import { startSlackStandIn, type SlackFailureMode } from '../support/slack-stand-in.js'
+import { waitFor } from '../support/wait-for.js'
 
 async function setup (t: { teardown: (fn: () => Promise<void>) => void }, overrides: Parameters<typeof testContext>[1] = {}, secrets?: string[]) {
   const standIn = await startSlackStandIn()
@@ -116,4 +117,15 @@ t.test('a lost answer: the retry posts again (Slack has no idempotency key; twic
   t.equal((await failure(opened)).failure, 'retryable')
   await channel.deliver({ ...opened, attempts: 1 }, noMemory, true)
   t.equal(standIn.messages.length, 2)
+})
+
+t.test('shutdown stops a post in flight; the entry stays for a later try', async (t) => {
+  const { standIn, context, entry, failure } = await setup(t, { timeoutMs: 60_000 })
+  standIn.failNext(1, 'hang')
+  const pending = failure(entry('opened'))
+  await waitFor('the post to arrive', () => standIn.requests > 0)
+  context.shutdown.abort()
+  const error = await pending
+  t.equal(error.failure, 'retryable')
+  t.equal(error.message, 'Slack: no answer (stopped at shutdown)')
 })

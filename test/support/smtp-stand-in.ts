@@ -44,6 +44,8 @@ export interface SmtpStandIn {
   /** The self-signed certificate the server presents, for the client's `tls.ca`. */
   readonly ca: string
   readonly messages: SmtpReceived[]
+  /** Sessions opened so far. */
+  readonly sessions: number
   /** Failed logins seen (535). */
   readonly refusedLogins: number
   /** Fail the next `count` sessions with `mode`. */
@@ -69,6 +71,7 @@ export async function startSmtpStandIn (options: SmtpStandInOptions = {}): Promi
   let failures: SmtpFailureMode[] = []
   const failing = new Map<string, SmtpFailureMode>()
   let refusedLogins = 0
+  let sessions = 0
   const modeOf = (session: SMTPServerSession): SmtpFailureMode | undefined => failing.get(session.id)
 
   const server = new SMTPServer({
@@ -84,6 +87,7 @@ export async function startSmtpStandIn (options: SmtpStandInOptions = {}): Promi
     // A hung session must not hold the test's teardown for smtp-server's default 30 s.
     closeTimeout: 200,
     onConnect (session, callback) {
+      sessions += 1
       const mode = failures.shift()
       if (mode !== undefined) failing.set(session.id, mode)
       if (mode === 'service-unavailable') return callback(smtpError(421, 'Service not available, closing transmission channel'))
@@ -137,6 +141,7 @@ export async function startSmtpStandIn (options: SmtpStandInOptions = {}): Promi
     port,
     ca: certificate.cert,
     messages,
+    get sessions () { return sessions },
     get refusedLogins () { return refusedLogins },
     failNext (count, mode) {
       failures = [...failures, ...Array.from({ length: count }, () => mode)]
