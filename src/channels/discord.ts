@@ -7,8 +7,8 @@ import { knownIssueLink, redactorWith, urlSecrets } from './notify-support.js'
 
 /** `kind: discord` settings: the webhook URL, a secret as a whole (its path holds the token). */
 export const discordSettings = Type.Object({
-  url: Type.String({ pattern: '^https?://\\S+$', expected: 'the webhook URL (https://discord.com/api/webhooks/…)' })
-}, { additionalProperties: false })
+  url: Type.String({ minLength: 1, secret: true, protocols: ['http', 'https'], expected: 'a Discord webhook URL' })
+}, { additionalProperties: false, expected: 'discord settings: url' })
 
 export type DiscordSettings = Static<typeof discordSettings>
 
@@ -87,6 +87,8 @@ export function discordRetryAt (body: string, now: Date): Date | undefined {
 
 /** The webhook URL with `wait=true`, so that a 200 confirms the message was created (204 says only "accepted"). */
 export function waitingUrl (url: string): string {
+  // Never throws: an unreadable URL (refused by configuration already) fails its POST as a delivery.
+  if (!URL.canParse(url)) return url
   const target = new URL(url)
   target.searchParams.set('wait', 'true')
   return target.toString()

@@ -14,15 +14,15 @@ import { knownIssueLink, redactorWith } from './notify-support.js'
  * to send over a server that does not. Auth (PLAIN or LOGIN) when `username` is given.
  */
 export const emailSettings = Type.Object({
-  host: Type.String({ minLength: 1, expected: 'the SMTP server\'s host name' }),
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, expected: 'a port (default 465 with secure, else 587)' })),
-  secure: Type.Optional(Type.Boolean()),
-  requireTLS: Type.Optional(Type.Boolean()),
-  username: Type.Optional(Type.String({ minLength: 1 })),
-  password: Type.Optional(Type.String()),
-  from: Type.String({ minLength: 3, pattern: '@', expected: 'a sender address, such as "Vigil <vigil@example.com>"' }),
-  to: Type.Array(Type.String({ minLength: 3, pattern: '@', expected: 'an e-mail address' }), { minItems: 1, expected: 'a list of one or more addresses' })
-}, { additionalProperties: false })
+  host: Type.String({ minLength: 1, maxLength: 253, expected: 'the SMTP server host name' }),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, expected: 'a port number (default 465 with secure, else 587)' })),
+  secure: Type.Optional(Type.Boolean({ expected: 'true (TLS from the start, port 465) or false (STARTTLS when offered)' })),
+  requireTLS: Type.Optional(Type.Boolean({ expected: 'true to refuse a server that offers no STARTTLS' })),
+  username: Type.Optional(Type.String({ minLength: 1, expected: 'the SMTP user name' })),
+  password: Type.Optional(Type.String({ minLength: 1, secret: true, expected: 'the SMTP password' })),
+  from: Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$|<[^\\s@<>]+@[^\\s@<>]+>$', maxLength: 320, expected: 'an e-mail address, or "Name <address>"' }),
+  to: Type.Array(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 320, expected: 'an e-mail address' }), { minItems: 1, maxItems: 50, expected: 'a list of 1 to 50 e-mail addresses' })
+}, { additionalProperties: false, expected: 'email settings: host, port, secure, requireTLS, username, password, from, to' })
 
 export type EmailSettings = Static<typeof emailSettings>
 

@@ -16,3 +16,6 @@ export interface NotificationContext {
   /** undici dispatcher for HTTP channels (tests, proxies); the global one when absent. */
   readonly dispatcher?: Dispatcher
 }
+
+/** The same context under the name the channel registry (branch channels-core) gives it. */
+export type ChannelContext = NotificationContext

@@ -5,10 +5,13 @@ import { fitText, incidentText, plainIncidentText, type IncidentText } from './i
 import type { NotificationContext } from './notification.js'
 import { knownIssueLink, redactorWith, urlSecrets } from './notify-support.js'
 
-/** `kind: slack` settings: the incoming webhook URL, a secret as a whole (give it as `${VAR}`). */
+/**
+ * `kind: slack` settings: the incoming webhook URL, a secret as a whole (give it as `${VAR}`). No
+ * pattern: a schema problem would echo the value; the scheme is checked without showing it.
+ */
 export const slackSettings = Type.Object({
-  url: Type.String({ pattern: '^https?://\\S+$', expected: 'the incoming webhook URL (https://hooks.slack.com/services/…)' })
-}, { additionalProperties: false })
+  url: Type.String({ minLength: 1, secret: true, protocols: ['http', 'https'], expected: 'a Slack incoming webhook URL' })
+}, { additionalProperties: false, expected: 'slack settings: url' })
 
 export type SlackSettings = Static<typeof slackSettings>
 
