@@ -10,19 +10,19 @@ import { knownIssueLink, redactorWith } from './notify-support.js'
 
 /**
  * `kind: email` settings. `secure: true` speaks TLS from the first byte (port 465); otherwise the
- * connection is upgraded with STARTTLS whenever the server offers it, and `requireTLS: true` refuses
+ * connection is upgraded with STARTTLS whenever the server offers it, and `require_tls: true` (nodemailer's `requireTLS`) refuses
  * to send over a server that does not. Auth (PLAIN or LOGIN) when `username` is given.
  */
 export const emailSettings = Type.Object({
   host: Type.String({ minLength: 1, maxLength: 253, expected: 'the SMTP server host name' }),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, expected: 'a port number (default 465 with secure, else 587)' })),
   secure: Type.Optional(Type.Boolean({ expected: 'true (TLS from the start, port 465) or false (STARTTLS when offered)' })),
-  requireTLS: Type.Optional(Type.Boolean({ expected: 'true to refuse a server that offers no STARTTLS' })),
+  require_tls: Type.Optional(Type.Boolean({ expected: 'true to refuse a server that offers no STARTTLS' })),
   username: Type.Optional(Type.String({ minLength: 1, expected: 'the SMTP user name' })),
   password: Type.Optional(Type.String({ minLength: 1, secret: true, expected: 'the SMTP password' })),
   from: Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$|<[^\\s@<>]+@[^\\s@<>]+>$', maxLength: 320, expected: 'an e-mail address, or "Name <address>"' }),
   to: Type.Array(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 320, expected: 'an e-mail address' }), { minItems: 1, maxItems: 50, expected: 'a list of 1 to 50 e-mail addresses' })
-}, { additionalProperties: false, expected: 'email settings: host, port, secure, requireTLS, username, password, from, to' })
+}, { additionalProperties: false, expected: 'email settings: host, port, secure, require_tls, username, password, from, to' })
 
 export type EmailSettings = Static<typeof emailSettings>
 
@@ -101,7 +101,7 @@ export function createEmailChannel (name: string, settings: EmailSettings, conte
     host: settings.host,
     ...(settings.port === undefined ? {} : { port: settings.port }),
     secure: settings.secure ?? false,
-    requireTLS: settings.requireTLS ?? false,
+    requireTLS: settings.require_tls ?? false,
     ...(settings.username === undefined ? {} : { auth: { user: settings.username, pass: settings.password ?? '' } }),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,

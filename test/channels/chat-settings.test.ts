@@ -7,7 +7,7 @@ import { slackSettings } from '../../src/channels/slack.js'
 t.test('the settings of docs/channels.md\'s examples are accepted', async (t) => {
   t.ok(Value.Check(slackSettings, { url: 'https://hooks.slack.com/services/T000/B000/XXXX' }))
   t.ok(Value.Check(discordSettings, { url: 'https://discord.com/api/webhooks/123/abc' }))
-  t.ok(Value.Check(emailSettings, { host: 'smtp.example.com', port: 587, requireTLS: true, username: 'vigil', password: 'pw-from-a-variable', from: 'Vigil <vigil@example.com>', to: ['oncall@example.com', 'platform@example.com'] }))
+  t.ok(Value.Check(emailSettings, { host: 'smtp.example.com', port: 587, require_tls: true, username: 'vigil', password: 'pw-from-a-variable', from: 'Vigil <vigil@example.com>', to: ['oncall@example.com', 'platform@example.com'] }))
   t.ok(Value.Check(emailSettings, { host: 'smtp.example.com', secure: true, from: 'vigil@example.com', to: ['oncall@example.com'] }))
 })
 

@@ -77,8 +77,8 @@ t.test('secure: true speaks TLS from the first byte', async (t) => {
   t.equal(standIn.messages[0]?.secure, true)
 })
 
-t.test('requireTLS refuses a server that offers no STARTTLS; without it the message goes in the clear', async (t) => {
-  const strict = await setup(t, { server: { noStartTls: true }, settings: { requireTLS: true } })
+t.test('require_tls refuses a server that offers no STARTTLS; without it the message goes in the clear', async (t) => {
+  const strict = await setup(t, { server: { noStartTls: true }, settings: { require_tls: true } })
   const error = await strict.failure(strict.entry('opened'))
   t.equal(strict.standIn.messages.length, 0, 'nothing sent in the clear')
   t.match(error.message, /^SMTP/)
