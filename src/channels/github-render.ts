@@ -6,13 +6,17 @@ import type { Redactor } from '../redact.js'
 export const DEFAULT_INCIDENT_LABELS: readonly string[] = ['deployment-alert']
 
 /**
- * `production` → `Production Deployment Health Check Failed`: a name that is one lowercase word
- * gets its capital (product.md's `<Name>`); any other name keeps its spelling exactly, since
- * `tls-edge`, `pr-42` or `eu.api` made `Tls-edge` (`tls-edge Deployment Health Check Failed`).
+ * An environment's name as people read it (product.md's `<Name>`): `production` → `Production`; a
+ * name that is not one lowercase word keeps its spelling exactly, since `tls-edge`, `pr-42` or
+ * `eu.api` made `Tls-edge`.
  */
+export function displayName (environment: string): string {
+  return /^[a-z]+$/.test(environment) ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)}` : environment
+}
+
+/** `production` → `Production Deployment Health Check Failed`; `tls-edge` → `tls-edge Deployment Health Check Failed`. */
 export function incidentTitle (environment: string): string {
-  const name = /^[a-z]+$/.test(environment) ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)}` : environment
-  return `${name} Deployment Health Check Failed`
+  return `${displayName(environment)} Deployment Health Check Failed`
 }
 
 /** The hidden marker by which Vigil finds an environment's open issue again. */
@@ -42,7 +46,8 @@ export function formatDuration (ms: number): string {
   return shown.length === 0 ? '0s' : shown.join(' ')
 }
 
-const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
+/** `2026-11-26 10:00:00 UTC`: a time for people, as every channel writes it. */
+export const utc = (iso: string | Date): string => `${new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`
 const orDash = (value: number | null, suffix = ''): string => (value === null ? '—' : `${value}${suffix}`)
 // Table cells: a `|` or a line break inside a value would break the Markdown table.
 const cell = (text: string): string => shorten(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
@@ -54,10 +59,11 @@ const MAX_ROWS = 20
 /** Characters of one list item or table cell shown. */
 const MAX_ITEM = 500
 
-const shorten = (text: string): string => (text.length <= MAX_ITEM ? text : `${text.slice(0, MAX_ITEM - 1)}…`)
+/** One list item or table cell cut to MAX_ITEM (500) characters, with an ellipsis. */
+export const shorten = (text: string): string => (text.length <= MAX_ITEM ? text : `${text.slice(0, MAX_ITEM - 1)}…`)
 
 /** The first MAX_ROWS rows, then one line saying how many were left out. */
-function capped (rows: readonly string[], more: (n: number) => string): string[] {
+export function capped (rows: readonly string[], more: (n: number) => string): string[] {
   return rows.length <= MAX_ROWS ? [...rows] : [...rows.slice(0, MAX_ROWS), more(rows.length - MAX_ROWS)]
 }
 

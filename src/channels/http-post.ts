@@ -86,9 +86,13 @@ export async function postJson (url: string, payload: unknown, options: PostJson
     text = await readCapped(answer.body)
   } catch (error) {
     const timedOut = signals[0]!.aborted
+    // A DOMException's `code` is a number (an abort's is 20): only a string code names the failure.
+    const code = (error as { code?: unknown }).code
     const reason = timedOut
       ? `${receiver}: no answer within ${timeoutMs} ms`
-      : `${receiver}: no answer (${redact((error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error)))})`
+      : options.signal?.aborted === true
+        ? `${receiver}: no answer (stopped at shutdown)`
+        : `${receiver}: no answer (${redact(typeof code === 'string' ? code : (error instanceof Error ? error.message : String(error)))})`
     throw new DeliveryError('retryable', reason, { cause: error })
   }
   if (status >= 200 && status < 300) return { status, headers, body: text }

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 import type { Channel, IncidentEvent } from '../delivery/types.js'
 import type { Redactor } from '../redact.js'
 import type { IncidentLog } from '../structured-log.js'
+import { displayName } from './github-render.js'
 
 /** What a notification channel (PagerDuty, Slack, Discord, e-mail, webhook) is given besides its settings. */
 export interface ChannelContext {
@@ -21,8 +22,6 @@ export interface ChannelContext {
 /** Builds one declared channel: `name` as declared, `settings` validated against its kind's schema. */
 export type ChannelFactory<S> = (name: string, settings: S, context: ChannelContext) => Channel
 
-/** `production` → `Production`, as in the GitHub issue titles. */
-export const displayName = (environment: string): string => environment.charAt(0).toUpperCase() + environment.slice(1)
 
 /**
  * One line saying what happened, for a page's summary or a message's fallback text:
@@ -53,3 +52,6 @@ export function headline (event: IncidentEvent): string {
 export function redactedJson<T> (value: T, redact: Redactor): T {
   return JSON.parse(redact(JSON.stringify(value))) as T
 }
+
+/** The same context under the name the chat channels use. */
+export type NotificationContext = ChannelContext

@@ -18,11 +18,10 @@ export interface ChannelKindEntry {
  */
 export const CHANNEL_KINDS: Partial<Record<ChannelKind, ChannelKindEntry>> = {
   pagerduty: { settings: CHANNEL_SETTINGS.pagerduty, load: async () => (await import('./pagerduty.js')).createPagerdutyChannel },
-  webhook: { settings: CHANNEL_SETTINGS.webhook, load: async () => (await import('./webhook.js')).createWebhookChannel }
-  // Registration points of the chat channels (branch channels-chat), one line each:
-  // slack: { settings: CHANNEL_SETTINGS.slack, load: async () => (await import('./slack.js')).createSlackChannel },
-  // discord: { settings: CHANNEL_SETTINGS.discord, load: async () => (await import('./discord.js')).createDiscordChannel },
-  // email: { settings: CHANNEL_SETTINGS.email, load: async () => (await import('./email.js')).createEmailChannel },
+  webhook: { settings: CHANNEL_SETTINGS.webhook, load: async () => (await import('./webhook.js')).createWebhookChannel },
+  slack: { settings: CHANNEL_SETTINGS.slack, load: async () => (await import('./slack.js')).createSlackChannel },
+  discord: { settings: CHANNEL_SETTINGS.discord, load: async () => (await import('./discord.js')).createDiscordChannel },
+  email: { settings: CHANNEL_SETTINGS.email, load: async () => (await import('./email.js')).createEmailChannel }
 }
 
 /**

@@ -38,16 +38,20 @@ export const DiscordSettingsSchema = Type.Object({
 
 const address = (): TString => Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 320, expected: 'an e-mail address' })
 
-/** E-mail over SMTP (nodemailer): TLS by default on port 465, STARTTLS otherwise. */
+/**
+ * E-mail over SMTP (nodemailer). `secure: true` speaks TLS from the first byte (default on port
+ * 465); otherwise STARTTLS is used when the server offers it, and required with `require_tls`.
+ */
 export const EmailSettingsSchema = Type.Object({
   host: Type.String({ minLength: 1, maxLength: 253, expected: 'the SMTP server host name' }),
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, expected: 'a port number' })),
-  secure: Type.Optional(Type.Boolean({ expected: 'true (TLS from the start, port 465) or false (STARTTLS)' })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, expected: 'a port number (default 465 with secure, else 587)' })),
+  secure: Type.Optional(Type.Boolean({ expected: 'true (TLS from the start, port 465) or false (STARTTLS when offered)' })),
+  require_tls: Type.Optional(Type.Boolean({ expected: 'true to refuse a server that offers no STARTTLS' })),
   username: Type.Optional(Type.String({ minLength: 1, expected: 'the SMTP user name' })),
   password: Type.Optional(secretText('the SMTP password')),
-  from: address(),
+  from: Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$|<[^\\s@<>]+@[^\\s@<>]+>$', maxLength: 320, expected: 'an e-mail address, or "Name <address>"' }),
   to: Type.Array(address(), { minItems: 1, maxItems: 50, expected: 'a list of 1 to 50 e-mail addresses' })
-}, { additionalProperties: false, expected: 'email settings: host, port, secure, username, password, from, to' })
+}, { additionalProperties: false, expected: 'email settings: host, port, secure, require_tls, username, password, from, to' })
 
 export type PagerdutySettings = Static<typeof PagerdutySettingsSchema>
 export type WebhookSettings = Static<typeof WebhookSettingsSchema>
