@@ -4,7 +4,7 @@ import { historyEntry, type HistoryEntry, type ResultHistory } from './history.j
  * This replica's results in memory: a ring of at most `capacity` entries per environment (see
  * memoryCapacity), lost on restart. Every replica records its own results whatever its role.
  */
-export function createMemoryHistory (capacity: number) {
+export function createMemoryHistory (capacity: number): ResultHistory {
   const rings = new Map<string, HistoryEntry[]>()
   return {
     kind: 'memory',
@@ -26,5 +26,5 @@ export function createMemoryHistory (capacity: number) {
       return found
     },
     async close () { rings.clear() }
-  } satisfies ResultHistory
+  }
 }

@@ -97,15 +97,16 @@ export function createPgHistory (options: PgHistoryOptions) {
     ])
   }
 
-  // One write in flight; what arrives meanwhile waits for the next. A failed batch goes back to
-  // the front of the queue and is tried again with the next cycle's results.
+  // One write in flight; what arrives meanwhile is written right after it. A failed batch goes
+  // back to the front of the queue and is tried again with the next cycle's results (no retry
+  // loop against a database that is down).
   const flush = (): void => {
     if (writing !== undefined || pending.length === 0 || closed) return
     const batch = pending
     pending = []
     writing = timed('write', async () => { await writeBatch(batch) })
-      .catch(() => { requeue(batch) })
-      .finally(() => { writing = undefined })
+      .then(() => true, () => { requeue(batch); return false })
+      .then((ok) => { writing = undefined; if (ok) flush() })
   }
   const requeue = (batch: readonly HistoryEntry[]): void => {
     pending = [...batch, ...pending]

@@ -5,6 +5,21 @@ import { redactValue } from '../redact.js'
 import type { ResultHistory } from '../state/history.js'
 import { buildStatusSnapshot, UPTIME_WINDOWS, type StatusSnapshot } from './status-snapshot.js'
 
+/** Longest a page waits for the history; past it the page shows the latest checks only. */
+export const HISTORY_READ_DEADLINE_MS = 3_000
+
+async function withDeadline<T> (promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`the history did not answer within ${ms} ms`)) }, ms)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Where a snapshot's data comes from: the live board and components, and the history store. */
 export interface SnapshotSources {
   readonly environments: readonly string[]
@@ -16,11 +31,13 @@ export interface SnapshotSources {
   readonly retentionMs: number
   readonly links: StatusSnapshot['links']
   readonly redact: Redactor
+  /** HISTORY_READ_DEADLINE_MS by default. */
+  readonly readDeadlineMs?: number
 }
 
 /**
  * Reads the history (30 days and two intervals back, for the 30-day uptime) and builds the
- * snapshot, redacted. A history that cannot answer leaves the latest checks on show, with the
+ * snapshot, redacted. A history that cannot answer (or not within the deadline) leaves the latest checks on show, with the
  * reason in `history.error`; it never fails the page.
  */
 export async function loadSnapshot (sources: SnapshotSources, now: Date, periodMs: number): Promise<StatusSnapshot> {
@@ -28,7 +45,7 @@ export async function loadSnapshot (sources: SnapshotSources, now: Date, periodM
   let history: Awaited<ReturnType<ResultHistory['read']>> | undefined
   let historyError: string | undefined
   try {
-    history = await sources.history.read(new Date(now.getTime() - reach))
+    history = await withDeadline(sources.history.read(new Date(now.getTime() - reach)), sources.readDeadlineMs ?? HISTORY_READ_DEADLINE_MS)
   } catch (error) {
     historyError = sources.redact(error instanceof Error ? error.message : String(error))
   }
