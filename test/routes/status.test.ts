@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../support/config.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
@@ -51,7 +51,7 @@ function env (extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
-async function started (t: Tap.Test, extra: Record<string, string> = {}) {
+async function started (t: Test, extra: Record<string, string> = {}) {
   const app = await buildApp(testConfig(env(extra)))
   t.teardown(() => app.close())
   await app.ready()
