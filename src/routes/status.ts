@@ -1,26 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { parseDuration } from '../config/duration.js'
 import { renderBadge } from '../status/badge-svg.js'
+import { issuesLink } from '../status/links.js'
 import { loadSnapshot } from '../status/load-snapshot.js'
+import { parsePeriod } from '../status/period.js'
 import { renderStatusPage } from '../status/render-html.js'
 import { renderMarkdownReport } from '../status/report-markdown.js'
 import { statusWord, type StatusSnapshot } from '../status/status-snapshot.js'
 import { bearerTokenMatches } from './bearer-token.js'
 
-/** Period of the percentiles, series and incidents when `?since=` is not given. */
-export const DEFAULT_PERIOD_MS = 86_400_000
-
 type Query = { token?: string, since?: string } | undefined
-
-/** The GitHub web address of the repository's issues under the first incident label. */
-function issuesLink (apiUrl: string, repository: string | undefined, labels: readonly string[]): string | null {
-  if (repository === undefined) return null
-  // api.github.com → github.com; GitHub Enterprise Server: https://host/api/v3 → https://host.
-  const web = apiUrl === 'https://api.github.com' ? 'https://github.com' : apiUrl.replace(/\/api\/v3$/, '')
-  const label = labels[0]
-  const query = `is:issue is:open${label === undefined ? '' : ` label:"${label}"`}`
-  return `${web}/${repository}/issues?q=${encodeURIComponent(query)}`
-}
 
 /**
  * `/status` (HTML), `/status.json`, `/status.md`, `/badge/:environment.svg`, and `/` → `/status`.
@@ -63,12 +51,7 @@ export default async function statusRoutes (app: FastifyInstance): Promise<void>
   }
 
   // `?since=` (a duration, up to the retention); undefined when it is not one.
-  const period = (request: FastifyRequest): number | undefined => {
-    const since = (request.query as Query)?.since
-    if (since === undefined) return DEFAULT_PERIOD_MS
-    const ms = parseDuration(since)
-    return ms === undefined || ms <= 0 ? undefined : Math.min(ms, settings.historyRetentionMs)
-  }
+  const period = (request: FastifyRequest): number | undefined => parsePeriod((request.query as Query)?.since, settings.historyRetentionMs)
   const badPeriod = async (reply: FastifyReply): Promise<FastifyReply> =>
     await reply.code(400).send({ error: 'Bad Request', message: 'since: expected a duration such as 24h or 7d' })
 
