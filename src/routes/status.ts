@@ -30,9 +30,16 @@ export default async function statusRoutes (app: FastifyInstance): Promise<void>
 
   const names = (): string[] => [...new Set([...config.monitor.environments.map((t) => t.name), ...Object.keys(board.entries())])]
 
-  const snapshot = async (request: FastifyRequest, periodMs: number): Promise<StatusSnapshot> => {
+  // The page's own address as the client reached it; only a plain scheme and host are trusted
+  // from headers, so a forged Host or X-Forwarded-Proto cannot put markup into the report.
+  const pageLink = (request: FastifyRequest): string | null => {
     const forwarded = request.headers['x-forwarded-proto']
     const protocol = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : request.protocol
+    if (!/^https?$/.test(protocol) || !/^[A-Za-z0-9.:[\]-]+$/.test(request.host)) return null
+    return `${protocol}://${request.host}/status`
+  }
+
+  const snapshot = async (request: FastifyRequest, periodMs: number): Promise<StatusSnapshot> => {
     return await loadSnapshot({
       environments: names(),
       board: board.entries(),
@@ -42,7 +49,7 @@ export default async function statusRoutes (app: FastifyInstance): Promise<void>
       refreshMs: settings.refreshMs,
       retentionMs: settings.historyRetentionMs,
       links: {
-        status_page: `${protocol}://${request.host}/status`,
+        status_page: pageLink(request),
         railway_dashboard: settings.railwayDashboardUrl ?? null,
         issues: issuesLink(config.github.apiUrl, config.github.repository, config.monitor.githubLabels)
       },

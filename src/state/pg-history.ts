@@ -14,7 +14,7 @@ export const MAX_PENDING_RESULTS = 10_000
 
 /** How an exchange with the database went, for the `history` component and the log. */
 export interface HistoryOutcome {
-  readonly operation: 'write' | 'read' | 'prune'
+  readonly operation: 'open' | 'write' | 'read' | 'prune'
   readonly ok: boolean
   readonly latencyMs: number
   readonly error?: unknown
@@ -130,6 +130,9 @@ export function createPgHistory (options: PgHistoryOptions) {
     }, (n) => n)
     return removed
   }
+
+  // Tried at once, so every replica (followers write nothing) learns whether the store answers.
+  timed('open', schema).catch(() => { /* reported; tried again by the next operation */ })
 
   const timer = setInterval(() => {
     if (leads && !closed) prune().catch(() => { /* reported; tried again at the next tick */ })

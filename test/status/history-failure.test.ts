@@ -46,7 +46,7 @@ for (const mode of ['refuse', 'hang'] as FaultMode[]) {
       const found = (await app.inject('/health/detailed')).json().components.history
       return found?.status === 'unhealthy' && found
     })
-    t.match(component, { required: false, error: /^history (write|read) failed: / })
+    t.match(component, { required: false, error: /^history (open|write|read) failed: / })
     t.match((await app.inject('/metrics')).body, /vigil_component_up\{component="history"\} 0/)
     t.ok(lines.some((line) => /the history store failed; checks go on/.test(line)), 'a warning in the log')
 
