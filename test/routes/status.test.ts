@@ -105,6 +105,10 @@ t.test('public by default: page, JSON, markdown, badges, and / → /status', asy
   t.equal((await app.inject('/status.json?since=forever')).statusCode, 400)
   t.equal((await app.inject('/status.json?since=7d')).json().period.since.length, 24)
 
+  t.equal((await app.inject({ url: '/status.json', headers: { 'x-forwarded-proto': 'https' } })).json().links.status_page, 'https://localhost:80/status')
+  t.equal((await app.inject({ url: '/status.json', headers: { 'x-forwarded-proto': 'javascript' } })).json().links.status_page, null, 'a forged scheme gives no link')
+  t.equal((await app.inject({ url: '/status.json', headers: { host: 'evil.example)[x](y' } })).json().links.status_page, null, 'a forged host gives no link')
+
   // No planted secret, anywhere.
   const answers = [page.body, json.body, markdown.body, badge.body, (await app.inject('/status?since=30d')).body]
   for (const [name, secret] of Object.entries(SECRETS)) {
