@@ -82,6 +82,13 @@ environments:
   t.ok(width <= 375, `no horizontal scrolling at 375 px (page is ${width} px wide)`)
   await page.setViewportSize({ width: 1000, height: 900 })
 
+  // Light and dark follow the system's preference.
+  const background = async (): Promise<string> => await page.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor)
+  t.equal(await background(), 'rgb(255, 255, 255)', 'light by default')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  t.equal(await background(), 'rgb(13, 17, 23)', 'dark when the system prefers it')
+  await page.emulateMedia({ colorScheme: 'light' })
+
   // An outage: once the monitor has seen it, the next reload shows it.
   server.set('/staging/health', 'error')
   await waitFor('the monitor to see staging down', async () => (await app.inject('/status.json')).json().environments[1].status === 'down')
