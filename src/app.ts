@@ -15,6 +15,8 @@ import type { MonitorPluginOptions } from './plugins/monitor.js'
 import { createRedactor } from './redact.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes, { METRICS_PATH } from './routes/metrics.js'
+import statusRoutes from './routes/status.js'
+import { createResultHistory } from './state/create-history.js'
 
 /** True when any dependency is configured to be probed. */
 function hasComponents (config: Config): boolean {
@@ -49,14 +51,25 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     socket.once('close', () => { connections -= 1 })
   })
 
+  const components = deps.components ?? createComponentRegistry()
+  const metrics = deps.metrics ?? createMetrics(undefined, config.build)
   const systemStats = deps.systemStats ?? createSystemStats()
   const requestWindow = deps.requestWindow ?? createRequestWindow()
   const context: VigilContext = {
     config,
     redact,
-    metrics: deps.metrics ?? createMetrics(undefined, config.build),
-    components: deps.components ?? createComponentRegistry(),
+    metrics,
+    components,
     environments: deps.environments ?? createEnvironmentBoard(),
+    history: deps.history ?? createResultHistory({
+      stateDatabaseUrl: config.stateDatabaseUrl,
+      retentionMs: config.statusPage.historyRetentionMs,
+      intervalMs: config.monitor.intervalMs,
+      components,
+      metrics,
+      redact,
+      log: app.log
+    }),
     lifecycle: deps.lifecycle ?? createLifecycle(),
     eventLoop: deps.eventLoop ?? createEventLoopMonitor({ thresholdMs: config.eventLoopDelayThresholdMs }),
     systemStats,
@@ -79,6 +92,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.addHook('onClose', async () => {
     context.eventLoop.close()
     context.systemStats.close()
+    // After the monitor's own onClose (registered later, run earlier): no result arrives any more.
+    await context.history.close()
   })
 
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
@@ -101,6 +116,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
+  if (config.statusPage.enabled) await app.register(statusRoutes)
   if (config.railway.discovery) {
     // Zero-config Railway discovery adds the project's public services (plugins/railway-discovery.ts).
     const { withDiscoveredTargets } = await import('./plugins/railway-discovery.js')

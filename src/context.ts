@@ -8,6 +8,7 @@ import type { RequestWindow } from './health/request-window.js'
 import type { SystemStats } from './health/system-stats.js'
 import type { Metrics } from './metrics/create-metrics.js'
 import type { Redactor } from './redact.js'
+import type { ResultHistory } from './state/history.js'
 import type { ErrorReporter } from './sentry.js'
 
 /**
@@ -20,6 +21,8 @@ export interface VigilContext {
   readonly metrics: Metrics
   readonly components: ComponentRegistry
   readonly environments: EnvironmentBoard
+  /** Past check results for the status page (memory, or PostgreSQL with STATE_DATABASE_URL). */
+  readonly history: ResultHistory
   readonly lifecycle: Lifecycle
   readonly eventLoop: EventLoopMonitor
   readonly systemStats: SystemStats

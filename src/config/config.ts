@@ -71,6 +71,20 @@ export interface RailwaySettings {
   readonly discoveryIntervalMs: number
 }
 
+/** The status page, badges and report (docs/status-page.md). */
+export interface StatusPageSettings {
+  /** STATUS_PAGE: `/status`, `/status.json`, `/status.md`, the badges and `/` → `/status`. */
+  readonly enabled: boolean
+  /** STATUS_PAGE_TOKEN: when set, those routes need it (bearer or `?token=`). */
+  readonly token: string | undefined
+  /** STATUS_PAGE_REFRESH, or the monitor's interval: how often the page reloads itself. */
+  readonly refreshMs: number
+  /** HISTORY_RETENTION: how long check results are kept (default 30 days). */
+  readonly historyRetentionMs: number
+  /** From RAILWAY_PROJECT_ID (and RAILWAY_ENVIRONMENT_ID), both set by Railway; undefined elsewhere. */
+  readonly railwayDashboardUrl: string | undefined
+}
+
 /** The whole validated configuration: read once from the environment, frozen. */
 export interface Config {
   readonly port: number
@@ -100,6 +114,7 @@ export interface Config {
   readonly github: GithubSettings
   readonly stateDatabaseUrl: string | undefined
   readonly railway: RailwaySettings
+  readonly statusPage: StatusPageSettings
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY (empty strings when unset), for checks and AI probes. */
   readonly proxy: ProxySettings
   /** Every credential value found in the configuration, for redaction. */

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox'
-import { DURATION_PATTERN } from './duration.js'
+import { DURATION_PATTERN, LONG_DURATION_PATTERN } from './duration.js'
 import { AI_PROVIDERS } from './ai-providers.js'
 
 // Every schema carries `expected` (the words of the error line) and, for credentials, `secret`
@@ -67,7 +67,12 @@ export const EnvSchema = Type.Object({
   RAILWAY_API_URL: Type.String({ minLength: 1, default: 'https://backboard.railway.com/graphql/v2', protocols: ['http', 'https'], expected: 'an http or https URL' }),
   RAILWAY_PROJECT_ID: text(),
   RAILWAY_DISCOVERY: Type.Union(['auto', 'true', 'false'].map((v) => Type.Literal(v)), { default: 'auto', expected: 'auto, true or false' }),
-  RAILWAY_DISCOVERY_INTERVAL: duration('5m')
+  RAILWAY_DISCOVERY_INTERVAL: duration('5m'),
+  STATUS_PAGE: flag(true),
+  STATUS_PAGE_TOKEN: secretText(),
+  STATUS_PAGE_REFRESH: Type.Optional(Type.String({ pattern: DURATION_PATTERN, expected: 'a duration such as 30s, 1m or 15m' })),
+  HISTORY_RETENTION: Type.String({ pattern: LONG_DURATION_PATTERN, default: '30d', expected: 'a duration such as 7d, 30d or 720h' }),
+  RAILWAY_ENVIRONMENT_ID: text()
 })
 
 /** Variable names whose values are credentials (or carry them): never printed, always redacted. */

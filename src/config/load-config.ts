@@ -182,6 +182,7 @@ export function loadConfig (env: Env = process.env): Config {
     github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
     railway: railwaySettings(raw),
+    statusPage: statusPageSettings(raw, monitor.intervalMs),
     proxy: monitor.proxy,
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
@@ -198,8 +199,23 @@ function railwaySettings (raw: Raw): Config['railway'] {
     tokenKind: projectToken !== undefined ? 'project' : accountToken !== undefined ? 'account' : undefined,
     projectId: str(raw.RAILWAY_PROJECT_ID),
     discovery: (projectToken ?? accountToken) !== undefined && raw.RAILWAY_PROJECT_ID !== undefined &&
-      (raw.RAILWAY_DISCOVERY === 'true' || (raw.RAILWAY_DISCOVERY === 'auto' && raw.MONITOR_CONFIG === undefined)),
+      (raw.RAILWAY_DISCOVERY === 'true' || (raw.RAILWAY_DISCOVERY === 'auto' && raw.MONITOR_CONFIG === undefined && raw.MONITOR_CONFIG_YAML === undefined)),
     discoveryIntervalMs: ms(raw.RAILWAY_DISCOVERY_INTERVAL)
+  }
+}
+
+/** The status page's settings; the refresh defaults to the monitor's interval. */
+function statusPageSettings (raw: Raw, intervalMs: number): Config['statusPage'] {
+  const project = str(raw.RAILWAY_PROJECT_ID)
+  const environment = str(raw.RAILWAY_ENVIRONMENT_ID)
+  return {
+    enabled: raw.STATUS_PAGE as boolean,
+    token: str(raw.STATUS_PAGE_TOKEN),
+    refreshMs: raw.STATUS_PAGE_REFRESH === undefined ? intervalMs : Math.max(1000, ms(raw.STATUS_PAGE_REFRESH)),
+    historyRetentionMs: ms(raw.HISTORY_RETENTION),
+    railwayDashboardUrl: project === undefined
+      ? undefined
+      : `https://railway.com/project/${encodeURIComponent(project)}${environment === undefined ? '' : `?environmentId=${encodeURIComponent(environment)}`}`
   }
 }
 

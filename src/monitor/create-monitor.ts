@@ -2,6 +2,7 @@ import type { ComponentRegistry, ProbeResult } from '../health/component-registr
 import type { EnvironmentBoard } from '../health/environment-board.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
+import type { ResultHistory } from '../state/history.js'
 import { environmentSummary, shownFailures } from './environment-summary.js'
 import { recordResultMetrics } from './result-metrics.js'
 import { runCycle, type CycleOptions } from './run-cycle.js'
@@ -25,6 +26,8 @@ export interface MonitorOptions {
   readonly log: MonitorLog
   /** Where results go for incident decisions; none: results are only shown. */
   readonly incidents?: IncidentIntake | undefined
+  /** Where results are kept for the status page; takes them at once and never throws. */
+  readonly history?: Pick<ResultHistory, 'record'> | undefined
   /** Which replica checks; alone (always this one) by default. */
   readonly leadership?: CycleLeadership | undefined
   /** Passed to every check: concurrency, the redactor, a replacement check. */
@@ -127,6 +130,12 @@ export function createMonitor (options: MonitorOptions): Monitor {
       const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
       if (controller.signal.aborted) return 'aborted'
       await record(results)
+      try {
+        options.history?.record(results, leadership.role())
+      } catch (err) {
+        // The contract is never to throw; a broken history must still not fail detection.
+        log.error({ err }, 'the history refused a cycle\'s results')
+      }
       options.incidents?.submit(results, started)
       leadership.cycleFinished()
       outcome = 'success'

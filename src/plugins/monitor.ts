@@ -52,6 +52,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     redact,
     log,
     incidents: incidents.intake,
+    history: app.vigil.history,
     leadership: incidents.leadership,
     staleAfterMs,
     cycle: { concurrency, redact, ...options.cycle },

@@ -53,7 +53,18 @@ const STATEMENTS = [
     holder        text NOT NULL,
     expires_at    timestamptz NOT NULL,
     last_cycle_at timestamptz NOT NULL
-  )`
+  )`,
+  // Check results for the status page (state/pg-history.ts); pruned past HISTORY_RETENTION.
+  `CREATE TABLE IF NOT EXISTS vigil_check_history (
+    environment      text NOT NULL,
+    checked_at       timestamptz NOT NULL,
+    status           text NOT NULL,
+    response_time_ms integer,
+    http_status      integer,
+    tls_days_left    integer,
+    PRIMARY KEY (environment, checked_at)
+  )`,
+  'CREATE INDEX IF NOT EXISTS vigil_check_history_checked_at ON vigil_check_history (checked_at)'
 ]
 
 /** Creates or upgrades Vigil's tables; safe to run from every replica at every start. */

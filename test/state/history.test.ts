@@ -1,0 +1,89 @@
+import pg from 'pg'
+import t from 'tap'
+import { memoryCapacity } from '../../src/state/history.js'
+import { createMemoryHistory } from '../../src/state/memory-history.js'
+import { createPgHistory, type HistoryOutcome } from '../../src/state/pg-history.js'
+import { checkResult, minutesAfter } from '../support/check-results.js'
+import { createTestDatabase } from '../support/pg-database.js'
+import { waitFor } from '../support/wait-for.js'
+
+const start = new Date('2026-11-26T10:00:00Z')
+const DAY_MS = 86_400_000
+
+t.test('memory: a bounded ring per environment, oldest dropped first, read from a time on', async (t) => {
+  const history = createMemoryHistory(3)
+  for (let i = 0; i < 5; i++) {
+    history.record([checkResult('production', 'healthy', { at: minutesAfter(start, i) }), checkResult('staging', i === 4 ? 'unhealthy' : 'healthy', { at: minutesAfter(start, i) })], 'follower')
+  }
+  const all = await history.read(start)
+  t.same(all.get('production')!.map((e) => e.checkedAt), [2, 3, 4].map((m) => minutesAfter(start, m)), 'three kept, the oldest dropped')
+  t.same(all.get('staging')!.map((e) => e.status), ['healthy', 'healthy', 'unhealthy'], 'a follower keeps its own results in memory')
+  t.same((await history.read(minutesAfter(start, 4))).get('production')!.length, 1)
+  t.match(all.get('production')![0], { environment: 'production', status: 'healthy', responseTimeMs: 120, httpStatus: 200, tlsDaysLeft: 41 })
+})
+
+t.test('memory: the ring covers the retention at the interval, within a bound', async (t) => {
+  t.equal(memoryCapacity(30 * DAY_MS, 15 * 60_000), 2881, '30 days at 15 minutes')
+  t.equal(memoryCapacity(30 * DAY_MS, 1000), 10_000, 'bounded at a short interval')
+})
+
+t.test('PostgreSQL: only the leader writes, any replica reads, a result is kept once', async (t) => {
+  const url = await createTestDatabase(t)
+  const outcomes: HistoryOutcome[] = []
+  const leader = createPgHistory({ connectionString: url, retentionMs: 30 * DAY_MS, onOutcome: (o) => outcomes.push(o) })
+  const follower = createPgHistory({ connectionString: url, retentionMs: 30 * DAY_MS })
+  t.teardown(async () => { await leader.close(); await follower.close() })
+
+  follower.record([checkResult('production', 'unhealthy', { at: start })], 'follower')
+  follower.record([checkResult('production', 'unhealthy', { at: start })], 'unknown')
+  leader.record([checkResult('production', 'healthy', { at: start }), checkResult('staging', 'unhealthy', { at: start })], 'leader')
+  leader.record([checkResult('production', 'degraded', { at: minutesAfter(start, 1) })], 'leader')
+  leader.record([checkResult('production', 'degraded', { at: minutesAfter(start, 1) })], 'leader')
+  await waitFor('the writes', async () => { await leader.settled(); return (await follower.read(start)).get('production')?.length === 2 })
+  await leader.settled()
+
+  const read = await follower.read(start)
+  t.same(read.get('production')!.map((e) => [e.status, e.checkedAt.toISOString()]), [['healthy', start.toISOString()], ['degraded', minutesAfter(start, 1).toISOString()]], 'oldest first; the follower\'s and the duplicate are not stored')
+  t.match(read.get('staging'), [{ status: 'unhealthy', httpStatus: 502, responseTimeMs: 120, tlsDaysLeft: 41 }])
+  t.same([...(await follower.read(minutesAfter(start, 1))).keys()], ['production'], 'read from a time on')
+  t.ok(outcomes.some((o) => o.operation === 'write' && o.ok), 'writes are reported')
+})
+
+t.test('PostgreSQL: pruning removes results past the retention, in bounded batches', async (t) => {
+  const url = await createTestDatabase(t)
+  const history = createPgHistory({ connectionString: url, retentionMs: 30 * DAY_MS, pruneBatch: 2, pruneBatches: 2 })
+  t.teardown(() => history.close())
+  const now = Date.now()
+  const old = Array.from({ length: 5 }, (_, i) => checkResult('production', 'healthy', { at: new Date(now - 40 * DAY_MS + i * 60_000) }))
+  const recent = [checkResult('production', 'healthy', { at: new Date(now - DAY_MS) })]
+  history.record([...old, ...recent], 'leader')
+  await history.settled()
+  t.equal((await history.read(new Date(0))).get('production')!.length, 6)
+
+  t.equal(await history.prune(), 4, 'one pruning removes at most two batches of two')
+  t.equal(await history.prune(), 1, 'the next one the rest')
+  t.equal(await history.prune(), 0)
+  t.same((await history.read(new Date(0))).get('production')!.map((e) => e.checkedAt), [recent[0]!.checkedAt], 'only the recent result is left')
+})
+
+t.test('PostgreSQL: a database that refuses fails reads and writes visibly, and takes the results later', async (t) => {
+  const url = await createTestDatabase(t)
+  const outcomes: HistoryOutcome[] = []
+  // Nothing listens on port 1: every connection is refused.
+  const broken = createPgHistory({ connectionString: 'postgres://postgres@127.0.0.1:1/test', retentionMs: DAY_MS, onOutcome: (o) => outcomes.push(o) })
+  t.teardown(() => broken.close())
+  broken.record([checkResult('production', 'healthy', { at: start })], 'leader')
+  await broken.settled()
+  t.match(outcomes.filter((o) => o.operation === 'write'), [{ ok: false }], 'the write failed')
+  t.match(outcomes.find((o) => o.operation === 'open'), { ok: false }, 'so did opening, tried at once for every replica')
+  await t.rejects(broken.read(start))
+  t.match(outcomes.at(-1), { operation: 'read', ok: false })
+
+  // The same queue against a working database: the failed batch is written with the next one.
+  const pool = new pg.Pool({ connectionString: url })
+  const working = createPgHistory({ pool, retentionMs: DAY_MS })
+  t.teardown(async () => { await working.close(); await pool.end() })
+  working.record([checkResult('production', 'healthy', { at: start })], 'leader')
+  await working.settled()
+  t.equal((await working.read(start)).get('production')!.length, 1)
+})
