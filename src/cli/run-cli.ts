@@ -8,8 +8,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   check: { summary: 'check the monitored environments once (no issues filed)', load: async () => (await import('./check-command.js')).runCheck },
   verify: { summary: 'verify a deployment: retry one environment until healthy (for CI)', load: async () => (await import('./verify-command.js')).runVerify },
   config: { summary: 'config check: validate variables and the monitor file, show the environments', load: async () => (await import('./config-command.js')).runConfig },
-  // REPORT (branch status-page, src/cli/report.ts exports runReport(argv, io)): uncomment when merged.
-  // report: { summary: 'print the markdown health report', load: async () => (await import('./report.js')).runReport }
+  report: { summary: 'write the markdown health report (status, uptime, incidents)', load: async () => (await import('./report.js')).runReport }
 }
 
 /** `vigil --help`. */
