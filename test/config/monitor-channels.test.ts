@@ -147,7 +147,7 @@ environments:
     'MONITOR_CONFIG channels[3].colour: unknown key, expected one of name, kind, min_status, url',
     'MONITOR_CONFIG channels[3].name: "github" is reserved, expected another name',
     'MONITOR_CONFIG channels[3].url: expected a Slack incoming webhook URL, got (value hidden)',
-    'MONITOR_CONFIG channels[4].from: expected an e-mail address, got "not-an-address"',
+    'MONITOR_CONFIG channels[4].from: expected an e-mail address, or "Name <address>", got "not-an-address"',
     'MONITOR_CONFIG channels[4].password: expected the SMTP password, got (value hidden)',
     'MONITOR_CONFIG channels[4].to: expected a list of 1 to 50 e-mail addresses, got []',
     'MONITOR_CONFIG channels[5].min_status: expected degraded or unhealthy, got "healthy"',
