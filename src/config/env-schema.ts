@@ -58,7 +58,9 @@ export const EnvSchema = Type.Object({
   GITHUB_TOKEN: secretText(),
   GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
   GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),
-  STATE_DATABASE_URL: url(['postgres', 'postgresql'], true)
+  STATE_DATABASE_URL: url(['postgres', 'postgresql'], true),
+  // Railway deploy webhook (docs/railway.md): the last path segment of POST /webhooks/railway/:secret.
+  RAILWAY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$', secret: true, expected: 'a random string of 16 to 200 URL-safe characters (openssl rand -hex 32)' }))
 })
 
 /** Variable names whose values are credentials (or carry them): never printed, always redacted. */

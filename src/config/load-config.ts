@@ -178,6 +178,7 @@ export function loadConfig (env: Env = process.env): Config {
     github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
     proxy: monitor.proxy,
+    railwayWebhookSecret: str(raw.RAILWAY_WEBHOOK_SECRET),
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
   return deepFreeze(config)
