@@ -103,7 +103,7 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     if (event.result === null) return
     const labels = incidentLabels(event.environment, options.environmentLabels?.(event.environment) ?? [], options.labels ?? DEFAULT_INCIDENT_LABELS)
     const { data } = await call('create_issue', async () => await octokit.rest.issues.create({
-      ...repo, title: incidentTitle(event.environment), body: renderIssueBody(resultOf(event.result!), redact), labels, ...NO_PLUGIN_RETRY
+      ...repo, title: incidentTitle(event.environment, event.result?.deploy), body: renderIssueBody(resultOf(event.result!), redact), labels, ...NO_PLUGIN_RETRY
     }))
     login ??= data.user?.login
     await memory.set(event.environment, held(data, event.incidentId))

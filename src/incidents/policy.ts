@@ -62,8 +62,11 @@ export function decide (previous: EnvironmentState, result: CheckResult, now: Da
     successStreak: unhealthy ? 0 : previous.successStreak + 1
   }
 
+  // A result that answers a Railway deploy event (monitor/types.ts DeployNote) is news: a crash or a
+  // failed verification opens the incident at once, and is told on one already open.
+  const deployNews = unhealthy && result.deploy !== undefined
   if (previous.outageSince === null) {
-    if (!unhealthy || base.failureStreak < (options.failureThreshold ?? 1)) return { next: base, actions: [] }
+    if (!unhealthy || (base.failureStreak < (options.failureThreshold ?? 1) && !deployNews)) return { next: base, actions: [] }
     // The outage began with the first failure of the streak.
     const outageSince = previous.status === 'unhealthy' ? previous.since : checkedAt
     return {
@@ -76,7 +79,7 @@ export function decide (previous: EnvironmentState, result: CheckResult, now: Da
     const startsFlapping = flaps === FLAPPING_AFTER && previous.flaps < FLAPPING_AFTER
     const withFlaps = { ...base, flaps }
     const changed = !sameFailures(previous.lastFailures, result.failures) || startsFlapping
-    if (changed && since(previous.lastChangedAt, now) >= spacingMs) {
+    if (deployNews || (changed && since(previous.lastChangedAt, now) >= spacingMs)) {
       return {
         next: { ...withFlaps, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
         actions: [{ type: 'changed', previousFailures: previous.lastFailures }]

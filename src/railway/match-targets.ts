@@ -1,0 +1,25 @@
+import type { EnvironmentTarget } from '../monitor/types.js'
+import type { RailwayRef } from './types.js'
+import type { DeployEvent } from './webhook-payload.js'
+
+/** The Railway side of a monitored environment: its `railway:` block, or its own name. */
+export function railwayRefOf (target: Pick<EnvironmentTarget, 'name' | 'railway'>): RailwayRef {
+  return target.railway ?? { environment: target.name }
+}
+
+const names = (named: { readonly id: string | undefined, readonly name: string | undefined }, wanted: string): boolean =>
+  named.id === wanted || named.name === wanted
+
+/**
+ * The monitored environments a deploy event is about: same Railway environment (name or id), same
+ * service when the mapping names one (any service of the environment otherwise), same project
+ * when the mapping names one.
+ */
+export function matchTargets<T extends Pick<EnvironmentTarget, 'name' | 'railway'>> (targets: readonly T[], event: DeployEvent): T[] {
+  return targets.filter((target) => {
+    const ref = railwayRefOf(target)
+    if (!names(event.environment, ref.environment)) return false
+    if (ref.service !== undefined && !names(event.service, ref.service)) return false
+    return ref.projectId === undefined || event.projectId === ref.projectId
+  })
+}
