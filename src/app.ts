@@ -101,7 +101,14 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(healthRoutes)
   if (config.enableMetrics) await app.register(metricsRoutes)
-  if (config.monitor.environments.length > 0) await registerMonitor(app, deps.monitor ?? {})
+  if (config.railway.discovery) {
+    // Zero-config Railway discovery adds the project's public services (plugins/railway-discovery.ts).
+    const { withDiscoveredTargets } = await import('./plugins/railway-discovery.js')
+    const monitorOptions = await withDiscoveredTargets(app, deps.monitor ?? {})
+    if ((monitorOptions.targets ?? config.monitor.environments).length > 0) await registerMonitor(app, monitorOptions)
+  } else if (config.monitor.environments.length > 0) {
+    await registerMonitor(app, deps.monitor ?? {})
+  }
   if (config.railwayWebhookSecret !== undefined) await registerRailwayWebhook(app, config.railwayWebhookSecret)
 
   return app

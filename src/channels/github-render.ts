@@ -97,8 +97,11 @@ function actionItems (environment: string): string {
   ].join('\n')
 }
 
-/** The issue body: marker, time, environment, URL, what failed with each attempt, action items. */
-export function renderIssueBody (result: CheckResult, redact: Redactor): string {
+/**
+ * The issue body: marker, time, environment, URL, what failed with each attempt, the deployment
+ * context when given (a Markdown section, railway/render-context.ts), action items.
+ */
+export function renderIssueBody (result: CheckResult, redact: Redactor, deploymentContext?: string): string {
   return fitBody(redact([
     environmentMarker(result.environment),
     `**${result.environment}** failed its health check at **${utc(result.checkedAt)}**.`,
@@ -117,6 +120,7 @@ export function renderIssueBody (result: CheckResult, redact: Redactor): string 
     '### Attempts',
     attemptTable(result),
     '',
+    ...(deploymentContext === undefined ? [] : [deploymentContext, '']),
     actionItems(result.environment),
     '',
     '_Opened by Vigil. One issue per incident: updates come as comments, and it is closed on recovery._'
@@ -131,8 +135,8 @@ function flappingLine (flaps: number): string[] {
     : ['', `**Flapping:** it looked recovered and failed again ${flaps} time${flaps === 1 ? '' : 's'} during this incident. The issue stays open until the environment passes \`success_threshold\` checks in a row.`]
 }
 
-/** Comment when what fails has changed during an incident (or it started flapping: `flaps`). */
-export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0): string {
+/** Comment when what fails has changed during an incident (or it started flapping: `flaps`), with the deployment context when given. */
+export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0, deploymentContext?: string): string {
   return fitBody(redact([
     actionMarker(actionId),
     result.deploy !== undefined && sameFailures(previousFailures, result.failures)
@@ -142,7 +146,8 @@ export function renderChangeComment (result: CheckResult, previousFailures: read
     ...deploySection(result.deploy),
     '', '**Now failing:**', failureList(result.failures),
     '', '**Before:**', failureList(previousFailures),
-    '', '### Attempts', attemptTable(result)
+    '', '### Attempts', attemptTable(result),
+    ...(deploymentContext === undefined ? [] : ['', deploymentContext])
   ].join('\n')))
 }
 

@@ -27,6 +27,8 @@ export interface GithubChannelOptions {
   /** Each environment's own labels. */
   readonly environmentLabels?: (environment: string) => readonly string[]
   readonly redact: Redactor
+  /** Railway deployment context (Markdown) for an environment's issue and change comments; waits ~2 s at most (railway/incident-context.ts). */
+  readonly deploymentContextOf?: ((environment: string) => Promise<string | undefined>) | undefined
 }
 
 interface IssueLike {
@@ -99,11 +101,16 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
   const ownOpenFor = async (environment: string): Promise<IssueLike[]> =>
     (await ownOpenIssues()).filter((i) => i.environment === environment).map((i) => i.issue)
 
+  // Best effort: no context rather than no incident.
+  const contextOf = async (environment: string): Promise<string | undefined> =>
+    await options.deploymentContextOf?.(environment).catch(() => undefined)
+
   async function create (event: IncidentEvent, memory: ChannelMemory<HeldIssue>): Promise<void> {
     if (event.result === null) return
     const labels = incidentLabels(event.environment, options.environmentLabels?.(event.environment) ?? [], options.labels ?? DEFAULT_INCIDENT_LABELS)
+    const context = await contextOf(event.environment)
     const { data } = await call('create_issue', async () => await octokit.rest.issues.create({
-      ...repo, title: incidentTitle(event.environment, event.result?.deploy), body: renderIssueBody(resultOf(event.result!), redact), labels, ...NO_PLUGIN_RETRY
+      ...repo, title: incidentTitle(event.environment, event.result?.deploy), body: renderIssueBody(resultOf(event.result!), redact, context), labels, ...NO_PLUGIN_RETRY
     }))
     login ??= data.user?.login
     await memory.set(event.environment, held(data, event.incidentId))
@@ -141,7 +148,7 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     const event = entry.event
     const result = resultOf(event.result!)
     const body = event.kind === 'changed'
-      ? renderChangeComment(result, event.previousFailures ?? [], entry.id, redact, event.flaps)
+      ? renderChangeComment(result, event.previousFailures ?? [], entry.id, redact, event.flaps, await contextOf(event.environment))
       : renderReminderComment(result, event.outageSince, entry.id, redact, event.flaps)
     const known = await memory.get(event.environment)
     let issue = known

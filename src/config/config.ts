@@ -47,6 +47,21 @@ export interface GithubSettings {
   readonly apiUrl: string
 }
 
+/** Railway's public GraphQL API: context in incidents and discovery (docs/railway.md). */
+export interface RailwaySettings {
+  readonly apiUrl: string
+  /** RAILWAY_TOKEN (project token) when set, else RAILWAY_API_TOKEN (account or team token). */
+  readonly token: string | undefined
+  /** Which header carries it: `project` → Project-Access-Token, `account` → Authorization: Bearer. */
+  readonly tokenKind: 'account' | 'project' | undefined
+  /** RAILWAY_PROJECT_ID (Railway sets it inside its containers). */
+  readonly projectId: string | undefined
+  /** Discover the project's public services (RAILWAY_DISCOVERY: `auto` = only without MONITOR_CONFIG); needs a token and a project. */
+  readonly discovery: boolean
+  /** RAILWAY_DISCOVERY_INTERVAL, default 5 min. */
+  readonly discoveryIntervalMs: number
+}
+
 /** The whole validated configuration: read once from the environment, frozen. */
 export interface Config {
   readonly port: number
@@ -73,6 +88,7 @@ export interface Config {
   readonly monitor: MonitorSettings
   readonly github: GithubSettings
   readonly stateDatabaseUrl: string | undefined
+  readonly railway: RailwaySettings
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY (empty strings when unset), for checks and AI probes. */
   readonly proxy: ProxySettings
   /** RAILWAY_WEBHOOK_SECRET: enables POST /webhooks/railway/:secret (Railway deploy events). */

@@ -59,6 +59,13 @@ export const EnvSchema = Type.Object({
   GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
   GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),
   STATE_DATABASE_URL: url(['postgres', 'postgresql'], true),
+  // Railway's public API (docs/railway.md): an account/team token or a project token, the project.
+  RAILWAY_API_TOKEN: secretText(),
+  RAILWAY_TOKEN: secretText(),
+  RAILWAY_API_URL: Type.String({ minLength: 1, default: 'https://backboard.railway.com/graphql/v2', protocols: ['http', 'https'], expected: 'an http or https URL' }),
+  RAILWAY_PROJECT_ID: text(),
+  RAILWAY_DISCOVERY: Type.Union(['auto', 'true', 'false'].map((v) => Type.Literal(v)), { default: 'auto', expected: 'auto, true or false' }),
+  RAILWAY_DISCOVERY_INTERVAL: duration('5m'),
   // Railway deploy webhook (docs/railway.md): the last path segment of POST /webhooks/railway/:secret.
   RAILWAY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$', secret: true, expected: 'a random string of 16 to 200 URL-safe characters (openssl rand -hex 32)' }))
 })

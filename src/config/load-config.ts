@@ -177,11 +177,27 @@ export function loadConfig (env: Env = process.env): Config {
     },
     github: { token: str(raw.GITHUB_TOKEN), repository: monitor.githubRepository ?? str(raw.GITHUB_REPOSITORY), apiUrl: (raw.GITHUB_API_URL as string).replace(/\/+$/, '') },
     stateDatabaseUrl: str(raw.STATE_DATABASE_URL),
+    railway: railwaySettings(raw),
     proxy: monitor.proxy,
     railwayWebhookSecret: str(raw.RAILWAY_WEBHOOK_SECRET),
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
   return deepFreeze(config)
+}
+
+// Railway's CLI gives RAILWAY_TOKEN (project token) precedence over RAILWAY_API_TOKEN; so does Vigil.
+function railwaySettings (raw: Raw): Config['railway'] {
+  const projectToken = str(raw.RAILWAY_TOKEN)
+  const accountToken = str(raw.RAILWAY_API_TOKEN)
+  return {
+    apiUrl: raw.RAILWAY_API_URL as string,
+    token: projectToken ?? accountToken,
+    tokenKind: projectToken !== undefined ? 'project' : accountToken !== undefined ? 'account' : undefined,
+    projectId: str(raw.RAILWAY_PROJECT_ID),
+    discovery: (projectToken ?? accountToken) !== undefined && raw.RAILWAY_PROJECT_ID !== undefined &&
+      (raw.RAILWAY_DISCOVERY === 'true' || (raw.RAILWAY_DISCOVERY === 'auto' && raw.MONITOR_CONFIG === undefined)),
+    discoveryIntervalMs: ms(raw.RAILWAY_DISCOVERY_INTERVAL)
+  }
 }
 
 function deepFreeze<T> (value: T): T {

@@ -15,6 +15,7 @@ import type { Store } from '../state/types.js'
 import { silentLog, type IncidentLog } from '../structured-log.js'
 import { createDecider, type Decider } from './decider.js'
 import type { PolicyOptions } from './policy.js'
+import type { IncidentContext, IncidentContextOptions } from '../railway/incident-context.js'
 
 /** Lease of the leading replica: renewed every third of it; a cut-off leader is replaced after it. */
 export const DEFAULT_LEASE_TTL_MS = 30_000
@@ -43,6 +44,8 @@ export interface IncidentHandlingOptions {
   readonly leaseTtlMs?: number
   /** A store of the caller's (tests); built from STATE_DATABASE_URL otherwise. */
   readonly store?: Store
+  /** Tuning of the Railway deployment context (tests); used only with a Railway token and project. */
+  readonly railway?: Partial<Omit<IncidentContextOptions, 'redact' | 'metrics' | 'log' | 'targets'>>
 }
 
 /**
@@ -112,6 +115,13 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   }
   const lead: CycleLeadership = leadership ?? SOLE_LEADERSHIP
 
+  // Railway deployment context in incidents, fetched on failing results, never in the way (railway/incident-context.ts).
+  let railway: IncidentContext | undefined
+  if (config.railway.token !== undefined && config.railway.projectId !== undefined) {
+    const { createIncidentContext } = await import('../railway/incident-context.js')
+    railway = createIncidentContext(config, { ...options.railway, redact, metrics, log, targets: options.targets })
+  }
+
   const repository = options.repository ?? config.github.repository
   const token = config.github.token
   const workers: DeliveryWorker[] = []
@@ -123,7 +133,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     let holdWrites: (until: Date) => void = () => {}
     const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal, onRateLimit: (until) => { holdWrites(until) } })
     const labelsOf = new Map(options.targets.map((t) => [t.name, t.labels]))
-    github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact }), close: () => { shutdown.abort() } }
+    github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact, deploymentContextOf: railway?.sectionOf }), close: () => { shutdown.abort() } }
     const worker = createDeliveryWorker({
       channel: github, store, leadership: lead, log, redact, metrics, components, timing: options.delivery,
       onLinks: () => { for (const listener of linkListeners) listener() }
@@ -157,7 +167,11 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   const githubWorker = workers[0]
   return {
     intake: {
-      submit: (results, at) => { decider.submit(results, at) },
+      submit: (results, at) => {
+        // Only the leader files incidents, so only it asks Railway.
+        if (lead.role() === 'leader') railway?.prefetch(results)
+        decider.submit(results, at)
+      },
       links: () => githubWorker?.links() ?? {},
       onLinksChanged: (listener) => { linkListeners.push(listener) },
       close: async () => { await decider.close() }

@@ -125,6 +125,13 @@ export function createMetrics (registry: Registry = new Registry()) {
       help: 'From a Railway deployment event to the first healthy verification of the deployment',
       buckets: DEPLOY_BUCKETS,
       registers
+    }),
+    // Railway's public API (railway/client.ts).
+    railwayApiRequests: new Counter({
+      name: 'vigil_railway_api_requests_total',
+      help: 'Requests to Railway\'s public GraphQL API by operation and result (success, failure, rate_limited, timeout)',
+      labelNames: ['operation', 'result'] as const,
+      registers
     })
   }
 }
