@@ -82,7 +82,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
       metrics,
       redact,
       log: app.log,
-      railway: options.railway,
+      railway: options.railway ?? await railwayClient(app),
       ...options.deployEvents
     })
     app.decorate('deployEvents', deployEvents)
@@ -115,6 +115,15 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     await monitor.close()
     await incidents.close()
   })
+}
+
+/** Railway's API for automatic rollbacks, with RAILWAY_API_TOKEN or RAILWAY_TOKEN; none otherwise. */
+async function railwayClient (app: FastifyInstance): Promise<RailwayApi | undefined> {
+  const { config, redact, metrics } = app.vigil
+  const { token, tokenKind, apiUrl, projectId } = config.railway
+  if (token === undefined || tokenKind === undefined) return undefined
+  const { createRailwayClient } = await import('../railway/client.js')
+  return createRailwayClient({ apiUrl, token, tokenKind, projectId, redact, metrics })
 }
 
 export default fp(monitorPlugin, { name: 'vigil-monitor', fastify: '5.x' })

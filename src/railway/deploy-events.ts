@@ -4,7 +4,8 @@ import { DEFAULT_VERIFY_ATTEMPTS, DEFAULT_VERIFY_DELAY_MS, verifyUntilHealthy, t
 import type { Redactor } from '../redact.js'
 import { silentLog, type IncidentLog } from '../structured-log.js'
 import { createEventGate, type EventGate } from './event-gate.js'
-import { matchTargets, railwayRefOf } from './match-targets.js'
+import { refOfTarget } from './incident-context.js'
+import { matchTargets } from './match-targets.js'
 import type { RailwayApi } from './types.js'
 import type { DeployEvent } from './webhook-payload.js'
 
@@ -111,7 +112,7 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
     const railway = options.railway
     if (railway === undefined) return { outcome: 'unavailable', reason: 'auto_rollback is on but no Railway API token is configured' }
     disarmed.add(target.name)
-    const ref = railwayRefOf(target)
+    const ref = refOfTarget(target)
     try {
       const context = await railway.deploymentContext({
         environment: event.environment.id ?? ref.environment,

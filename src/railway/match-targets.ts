@@ -1,11 +1,6 @@
 import type { EnvironmentTarget } from '../monitor/types.js'
-import type { RailwayRef } from './types.js'
+import { refOfTarget } from './incident-context.js'
 import type { DeployEvent } from './webhook-payload.js'
-
-/** The Railway side of a monitored environment: its `railway:` block, or its own name. */
-export function railwayRefOf (target: Pick<EnvironmentTarget, 'name' | 'railway'>): RailwayRef {
-  return target.railway ?? { environment: target.name }
-}
 
 const names = (named: { readonly id: string | undefined, readonly name: string | undefined }, wanted: string): boolean =>
   named.id === wanted || named.name === wanted
@@ -17,7 +12,7 @@ const names = (named: { readonly id: string | undefined, readonly name: string |
  */
 export function matchTargets<T extends Pick<EnvironmentTarget, 'name' | 'railway'>> (targets: readonly T[], event: DeployEvent): T[] {
   return targets.filter((target) => {
-    const ref = railwayRefOf(target)
+    const ref = refOfTarget(target)
     if (!names(event.environment, ref.environment)) return false
     if (ref.service !== undefined && !names(event.service, ref.service)) return false
     return ref.projectId === undefined || event.projectId === ref.projectId

@@ -33,7 +33,7 @@ export interface DeployApp {
  * target (healthy at start), the GitHub stand-in, RAILWAY_WEBHOOK_SECRET set. Returns once the
  * first scheduled cycle has checked the target; the next is an hour away.
  */
-export async function startDeployApp (t: Test, entry: string, monitor: MonitorPluginOptions = {}): Promise<DeployApp> {
+export async function startDeployApp (t: Test, entry: string, extra: { monitor?: MonitorPluginOptions, env?: Record<string, string> } = {}): Promise<DeployApp> {
   const target = await startTargetServer()
   const github = await startGithubStandIn('acme/platform')
   target.set(HEALTH, 'healthy')
@@ -54,8 +54,9 @@ ${entry.split('\n').map((line) => `    ${line}`).join('\n')}
     GITHUB_TOKEN: DEPLOY_GITHUB_TOKEN,
     GITHUB_REPOSITORY: 'acme/platform',
     GITHUB_API_URL: github.url,
-    RAILWAY_WEBHOOK_SECRET: WEBHOOK_SECRET
-  }), { monitor })
+    RAILWAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...extra.env
+  }), { monitor: extra.monitor ?? {} })
   t.teardown(async () => { await app.close(); await target.close(); await github.close() })
   await app.ready()
   await waitFor('the first scheduled check', () => (target.hits.get(HEALTH) ?? 0) >= 1)

@@ -6,6 +6,9 @@ export interface PayloadSpec {
   readonly status?: string
   readonly environment?: string
   readonly service?: string
+  /** Railway ids of the environment and service (default `env-<name>`, `svc-<name>`). */
+  readonly environmentId?: string
+  readonly serviceId?: string
   readonly timestamp?: string
   readonly commitHash?: string
   readonly commitMessage?: string
@@ -29,8 +32,8 @@ export function railwayPayload (spec: PayloadSpec = {}): Record<string, unknown>
     resource: {
       workspace: { id: 'ws-1', name: 'Acme' },
       project: { id: 'proj-1', name: 'platform' },
-      environment: { id: `env-${environment}`, name: environment, isEphemeral: false },
-      service: { id: `svc-${spec.service ?? 'api'}`, name: spec.service ?? 'api' },
+      environment: { id: spec.environmentId ?? `env-${environment}`, name: environment, isEphemeral: false },
+      service: { id: spec.serviceId ?? `svc-${spec.service ?? 'api'}`, name: spec.service ?? 'api' },
       deployment: { id: deploymentId }
     },
     severity: 'WARNING',
