@@ -211,7 +211,7 @@ function deploySection (deploy: DeployNote | undefined): string[] {
   const { event, verification, rollback } = deploy
   const commit = event.commitHash === undefined ? undefined : `\`${event.commitHash.slice(0, 12)}\`${event.branch === undefined ? '' : ` on \`${cell(event.branch)}\``}`
   const lines = [
-    '', '### Railway deployment',
+    '', '### Railway deploy event',
     `- **Event:** \`${cell(event.type)}\` at ${utc(event.timestamp)}${event.status === undefined ? '' : ` (status ${cell(event.status)})`}`,
     `- **Deployment:** \`${cell(event.deploymentId)}\`${event.service === undefined ? '' : ` of service \`${cell(event.service)}\``}`,
     ...(commit === undefined ? [] : [`- **Commit:** ${commit}`]),

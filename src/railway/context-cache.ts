@@ -68,7 +68,7 @@ export function createContextCache (options: ContextCacheOptions): ContextCache 
       if (entry === undefined) return undefined
       const timer = new AbortController()
       try {
-        return await Promise.race([entry.value, sleep(waitMs, undefined, { signal: timer.signal, ref: false }).catch(() => undefined)])
+        return await Promise.race([entry.value, sleep(waitMs, undefined, { signal: timer.signal }).catch(() => undefined)])
       } finally {
         timer.abort()
       }

@@ -12,7 +12,7 @@ t.test('a crash event files an incident within seconds, with the event and the c
   // Bounded wait: the issue must come from the event, the next scheduled cycle is an hour away.
   const issue = await waitFor('the incident issue', () => d.github.issues[0], 5_000)
   t.equal(issue.title, 'Production Deployment Health Check Failed')
-  t.match(issue.body, '### Railway deployment')
+  t.match(issue.body, '### Railway deploy event')
   t.match(issue.body, '`Deployment.crashed`')
   t.match(issue.body, '`dep-crash-1`')
   t.match(issue.body, '`c0ffee123456`', 'the commit, shortened')
