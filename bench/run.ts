@@ -21,7 +21,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
   'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
   redact: async () => { await script('bench/redact.ts') },
-  'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') }
+  'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') },
+  'railway-webhook': async () => { await script('bench/railway-webhook.ts') }
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

@@ -125,8 +125,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   } else if (config.monitor.environments.length > 0) {
     await registerMonitor(app, deps.monitor ?? {})
   }
+  if (config.railwayWebhookSecret !== undefined) await registerRailwayWebhook(app, config.railwayWebhookSecret)
 
   return app
+}
+
+/** Railway's deploy webhook, only with RAILWAY_WEBHOOK_SECRET; events go to the monitor's deploy-event side when there is one. */
+async function registerRailwayWebhook (app: FastifyInstance, secret: string): Promise<void> {
+  const { default: railwayWebhook } = await import('./routes/railway-webhook.js')
+  const deployEvents = app.hasDecorator('deployEvents') ? app.deployEvents : undefined
+  await app.register(railwayWebhook, { secret, receive: deployEvents === undefined ? undefined : (event) => { deployEvents.receive(event) } })
 }
 
 /** The environment monitor with its incident side; loaded only when environments are configured. */

@@ -23,6 +23,10 @@ const ROOT_SLASH = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)\/(?=$|[?#])/i
 // An http(s) URL with a query string, inside any text.
 const URL_QUERY = /\bhttps?:\/\/[^\s?#"'<>]*\?[^\s#"'<>]*/gi
 
+// - The Railway deploy webhook's secret is the last segment of its path: hidden in every URL that
+//   shows it, whichever value it holds (a rotated or mistyped secret too); the route template stays.
+const WEBHOOK_SECRET_PATH = /(\/webhooks\/railway\/)(?!:secret\b)[^/?#\s"'<>\\]+/g
+
 // Up to this many known values a single regular expression is fastest; past it, the cost of an
 // alternation grows with the number of values, and an Aho-Corasick automaton stays linear.
 const ALTERNATION_LIMIT = 32
@@ -80,6 +84,7 @@ export function createRedactor (secrets: readonly string[]): Redactor {
     let out = replaceKnown(text)
     out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`)
     out = out.replace(BEARER, `$1 ${REDACTED}`)
+    out = out.replace(WEBHOOK_SECRET_PATH, `$1${REDACTED}`)
     return hideSecretParams(out)
   }
   return Object.assign(redact, { longestSecret: [...variants].reduce((longest, v) => Math.max(longest, v.length), 0) })

@@ -77,3 +77,10 @@ t.test('redactShortened cuts before redacting and never shows part of a secret s
   }
   t.equal(redactShortened('short', 300, redact), 'short')
 })
+
+t.test('the Railway webhook secret in a URL path is hidden whatever its value; the route template stays', async (t) => {
+  const redact = createRedactor([])
+  t.equal(redact('POST https://vigil.example.com/webhooks/railway/an-old-rotated-secret?x=1 failed'), 'POST https://vigil.example.com/webhooks/railway/[REDACTED]?x=1 failed')
+  t.equal(redact('{"url":"/webhooks/railway/guess-123"}'), '{"url":"/webhooks/railway/[REDACTED]"}')
+  t.equal(redact('route /webhooks/railway/:secret'), 'route /webhooks/railway/:secret')
+})

@@ -1,10 +1,11 @@
 import { sameFailures } from '../delivery/snapshot.js'
-import type { CheckResult } from '../monitor/types.js'
+import type { CheckResult, DeployNote } from '../monitor/types.js'
 import type { Redactor } from '../redact.js'
 
 /** Labels on every incident issue when the monitor file sets no `github.labels`. */
 export const DEFAULT_INCIDENT_LABELS: readonly string[] = ['deployment-alert']
 
+/**
 /**
  * An environment's name as people read it (product.md's `<Name>`): `production` → `Production`; a
  * name that is not one lowercase word keeps its spelling exactly, since `tls-edge`, `pr-42` or
@@ -14,9 +15,14 @@ export function displayName (environment: string): string {
   return /^[a-z]+$/.test(environment) ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)}` : environment
 }
 
-/** `production` → `Production Deployment Health Check Failed`; `tls-edge` → `tls-edge Deployment Health Check Failed`. */
-export function incidentTitle (environment: string): string {
-  return `${displayName(environment)} Deployment Health Check Failed`
+/**
+ * `production` → `Production Deployment Health Check Failed` (`tls-edge` → `tls-edge …`); an
+ * incident opened by a post-deploy verification that never passed (`deploy`) →
+ * `Production Deployment Verification Failed`.
+ */
+export function incidentTitle (environment: string, deploy?: DeployNote): string {
+  const what = deploy?.verification?.healthy === false ? 'Verification' : 'Health Check'
+  return `${displayName(environment)} Deployment ${what} Failed`
 }
 
 /** The hidden marker by which Vigil finds an environment's open issue again. */
@@ -160,6 +166,7 @@ export function renderIssueBody (result: CheckResult, redact: Redactor, deployme
     `- **HTTP status:** ${orDash(result.httpStatus)}`,
     `- **Response time:** ${orDash(result.responseTimeMs, ' ms')}`,
     ...(result.tlsDaysLeft === null ? [] : [`- **TLS certificate:** ${result.tlsDaysLeft} days left`]),
+    ...deploySection(result.deploy),
     '',
     '### What failed',
     failureList(result.failures, result.paths),
@@ -186,8 +193,11 @@ function flappingLine (flaps: number): string[] {
 export function renderChangeComment (result: CheckResult, previousFailures: readonly string[], actionId: string, redact: Redactor, flaps = 0, deploymentContext?: string): string {
   return fitBody(redact([
     actionMarker(actionId),
-    sameFailures(previousFailures, result.failures) && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
+    result.deploy !== undefined && sameFailures(previousFailures, result.failures)
+      ? `**Railway deployment news** (${utc(result.checkedAt)}): ${deployHeadline(result.deploy)}.`
+      : sameFailures(previousFailures, result.failures) && flaps > 0 ? `**Flapping** (${utc(result.checkedAt)}).` : `**What fails has changed** (${utc(result.checkedAt)}).`,
     ...flappingLine(flaps),
+    ...deploySection(result.deploy),
     '', '**Now failing:**', failureList(result.failures, result.paths),
     '', '**Before:**', failureList(previousFailures, result.paths),
     '', '### Attempts', attemptTable(result),
@@ -234,4 +244,44 @@ export function renderFailingAgainComment (result: CheckResult, actionId: string
     '', '**Now failing:**', failureList(result.failures, result.paths),
     '', '### Attempts', attemptTable(result)
   ].join('\n')))
+}
+
+// ── Railway deploy events (railway/deploy-events.ts): the event, the verification, the rollback ──
+
+/** One line saying what Railway reported and what Vigil did about it. */
+function deployHeadline (deploy: DeployNote): string {
+  const { event, verification, rollback } = deploy
+  if (verification?.of === 'rollback') return `the rolled-back deployment ${verification.healthy ? 'verified healthy' : 'never verified healthy either'}`
+  if (verification !== undefined) {
+    const verdict = verification.healthy ? 'verified healthy' : `never verified healthy in ${verification.attempts.length} tries`
+    return `deployment \`${event.deploymentId}\` ${verdict}${rollback?.outcome === 'requested' ? ', rolled back automatically' : ''}`
+  }
+  return `\`${event.type}\` for deployment \`${event.deploymentId}\``
+}
+
+/** The deploy-event section of an issue or comment; nothing for a result without a deploy event. */
+function deploySection (deploy: DeployNote | undefined): string[] {
+  if (deploy === undefined) return []
+  const { event, verification, rollback } = deploy
+  const commit = event.commitHash === undefined ? undefined : `\`${event.commitHash.slice(0, 12)}\`${event.branch === undefined ? '' : ` on \`${cell(event.branch)}\``}`
+  const lines = [
+    '', '### Railway deploy event',
+    `- **Event:** \`${cell(event.type)}\` at ${utc(event.timestamp)}${event.status === undefined ? '' : ` (status ${cell(event.status)})`}`,
+    `- **Deployment:** \`${cell(event.deploymentId)}\`${event.service === undefined ? '' : ` of service \`${cell(event.service)}\``}`,
+    ...(commit === undefined ? [] : [`- **Commit:** ${commit}`]),
+    ...(event.commitAuthor === undefined ? [] : [`- **Author:** ${cell(event.commitAuthor)}`]),
+    ...(event.commitMessage === undefined ? [] : [`- **Message:** ${cell(event.commitMessage)}`])
+  ]
+  if (verification !== undefined) {
+    const subject = verification.of === 'rollback' ? 'The rolled-back deployment' : 'The new deployment'
+    lines.push('', `**Verification:** ${subject} was checked ${verification.attempts.length} time${verification.attempts.length === 1 ? '' : 's'}, ${verification.delayMs / 1000} s apart: ${verification.healthy ? 'healthy' : 'never healthy'}.`, '',
+      '| try | checked | status | HTTP status | response time | what failed |', '| --- | --- | --- | --- | --- | --- |',
+      ...capped(verification.attempts.map((a, i) => `| ${i + 1} | ${utc(a.checkedAt)} | ${a.status} | ${orDash(a.httpStatus)} | ${orDash(a.responseTimeMs, ' ms')} | ${cell(a.failures.join('; '))} |`), (n) => `| … and ${n} more | | | | | |`))
+  }
+  if (rollback !== undefined) {
+    lines.push('', rollback.outcome === 'requested'
+      ? `**Automatic rollback:** Vigil asked Railway to roll back to deployment \`${cell(rollback.toDeploymentId ?? '?')}\` (\`auto_rollback: true\`), once, and verifies it next.`
+      : `**Automatic rollback not done:** ${cell(rollback.reason ?? rollback.outcome)}. Roll back by hand (see the action items).`)
+  }
+  return lines
 }

@@ -110,7 +110,7 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     const labels = incidentLabels(event.environment, options.environmentLabels?.(event.environment) ?? [], options.labels ?? DEFAULT_INCIDENT_LABELS)
     const context = await contextOf(event.environment)
     const { data } = await call('create_issue', async () => await octokit.rest.issues.create({
-      ...repo, title: incidentTitle(event.environment), body: renderIssueBody(resultOf(event.result!), redact, context), labels, ...NO_PLUGIN_RETRY
+      ...repo, title: incidentTitle(event.environment, event.result?.deploy), body: renderIssueBody(resultOf(event.result!), redact, context), labels, ...NO_PLUGIN_RETRY
     }))
     login ??= data.user?.login
     await memory.set(event.environment, held(data, event.incidentId))

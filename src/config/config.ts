@@ -117,6 +117,8 @@ export interface Config {
   readonly statusPage: StatusPageSettings
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY (empty strings when unset), for checks and AI probes. */
   readonly proxy: ProxySettings
+  /** RAILWAY_WEBHOOK_SECRET: enables POST /webhooks/railway/:secret (Railway deploy events). */
+  readonly railwayWebhookSecret: string | undefined
   /** Every credential value found in the configuration, for redaction. */
   readonly secrets: readonly string[]
 }

@@ -72,7 +72,9 @@ export const EnvSchema = Type.Object({
   STATUS_PAGE_TOKEN: secretText(),
   STATUS_PAGE_REFRESH: Type.Optional(Type.String({ pattern: DURATION_PATTERN, expected: 'a duration such as 30s, 1m or 15m' })),
   HISTORY_RETENTION: Type.String({ pattern: LONG_DURATION_PATTERN, default: '30d', expected: 'a duration such as 7d, 30d or 720h' }),
-  RAILWAY_ENVIRONMENT_ID: text()
+  RAILWAY_ENVIRONMENT_ID: text(),
+  // Railway deploy webhook (docs/railway.md): the last path segment of POST /webhooks/railway/:secret.
+  RAILWAY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$', secret: true, expected: 'a random string of 16 to 200 URL-safe characters (openssl rand -hex 32)' }))
 })
 
 /** Variable names whose values are credentials (or carry them): never printed, always redacted. */

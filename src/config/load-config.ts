@@ -184,6 +184,7 @@ export function loadConfig (env: Env = process.env): Config {
     railway: railwaySettings(raw),
     statusPage: statusPageSettings(raw, monitor.intervalMs),
     proxy: monitor.proxy,
+    railwayWebhookSecret: str(raw.RAILWAY_WEBHOOK_SECRET),
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
   return deepFreeze(config)

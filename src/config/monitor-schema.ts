@@ -47,6 +47,23 @@ export const ENVIRONMENT_DEFAULTS = {
   concurrency: 100
 } as const
 
+// Railway deploy events (docs/railway.md): which Railway environment and service an environment is,
+// and how a new deployment of it is verified. Kept as one block, apart from the check fields.
+const railwayName = (): TSchema => Type.String({ minLength: 1, maxLength: 100, expected: 'a Railway name or id' })
+const DeployEntryFields = {
+  railway: Type.Optional(Type.Object({
+    environment: Type.Optional(railwayName()),
+    service: Type.Optional(railwayName()),
+    project: Type.Optional(railwayName())
+  }, { additionalProperties: false, expected: 'an object with environment, service and project (Railway names or ids)' })),
+  verify_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, expected: 'an integer from 1 to 100' })),
+  verify_delay: duration(),
+  auto_rollback: Type.Optional(Type.Boolean({ expected: 'true or false' }))
+}
+
+/** Defaults of the deploy-event fields: Railway-style post-deploy verification, 12 × 10 s, no rollback. */
+export const DEPLOY_DEFAULTS = { verify_attempts: 12, verify_delay: '10s', auto_rollback: false } as const
+
 /** Labels on every incident issue when `github.labels` is not set. */
 export const DEFAULT_GITHUB_LABELS: readonly string[] = ['deployment-alert']
 
@@ -87,7 +104,8 @@ export const EnvironmentEntrySchema = Type.Object({
   ca: Type.Optional(Type.String({ minLength: 1, expected: 'a PEM file path or PEM text' })),
   tls_skip_verify: Type.Optional(Type.Boolean({ expected: 'true or false' })),
   // Names are checked against `channels` by monitor-channels.ts.
-  notify: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40, expected: 'a channel name' }), { maxItems: 50, expected: 'a list of channel names' }))
+  notify: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40, expected: 'a channel name' }), { maxItems: 50, expected: 'a list of channel names' })),
+  ...DeployEntryFields
 }, { additionalProperties: false, expected: 'an object with name and url' })
 
 /** The whole monitor file (`MONITOR_CONFIG`). */
@@ -132,6 +150,11 @@ export interface EnvironmentEntry {
   ca?: string
   tls_skip_verify?: boolean
   notify?: string[]
+  // Railway deploy events
+  railway?: { environment?: string, service?: string, project?: string }
+  verify_attempts?: number
+  verify_delay?: string
+  auto_rollback?: boolean
 }
 
 /** One condition as written in the monitor file. */

@@ -4,7 +4,7 @@ import { redactUrl, type Redactor } from '../redact.js'
 import { parseDuration } from './duration.js'
 import { PREFIX } from './monitor-file.js'
 import { hasProtocol } from './url.js'
-import { DEFAULT_GITHUB_LABELS, ENVIRONMENT_DEFAULTS, type EnvironmentEntry, type MonitorFile } from './monitor-schema.js'
+import { DEFAULT_GITHUB_LABELS, DEPLOY_DEFAULTS, ENVIRONMENT_DEFAULTS, type EnvironmentEntry, type MonitorFile } from './monitor-schema.js'
 
 /** What the monitor file and the shorthands add up to. */
 export interface MonitorTargets {
@@ -48,7 +48,23 @@ function toTarget (entry: EnvironmentEntry, options: ReturnType<typeof checkOpti
     failureThreshold: entry.failure_threshold ?? ENVIRONMENT_DEFAULTS.failure_threshold,
     successThreshold: entry.success_threshold ?? ENVIRONMENT_DEFAULTS.success_threshold,
     checks: [...new Set(entry.checks ?? [])],
+    ...deploySettings(entry),
     ...options
+  }
+}
+
+/** The Railway mapping (names match by default) and post-deploy verification of an environment. */
+function deploySettings (entry: EnvironmentEntry): Pick<EnvironmentTarget, 'railway' | 'verifyAttempts' | 'verifyDelayMs' | 'autoRollback'> {
+  const railway = entry.railway ?? {}
+  return {
+    railway: {
+      environment: railway.environment ?? entry.name,
+      ...(railway.service === undefined ? {} : { service: railway.service }),
+      ...(railway.project === undefined ? {} : { projectId: railway.project })
+    },
+    verifyAttempts: entry.verify_attempts ?? DEPLOY_DEFAULTS.verify_attempts,
+    verifyDelayMs: ms(entry.verify_delay ?? DEPLOY_DEFAULTS.verify_delay),
+    autoRollback: entry.auto_rollback ?? DEPLOY_DEFAULTS.auto_rollback
   }
 }
 

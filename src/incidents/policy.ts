@@ -79,8 +79,11 @@ export function decide (previous: EnvironmentState, result: CheckResult, now: Da
     successStreak: unhealthy ? 0 : previous.successStreak + 1
   }
 
+  // A result that answers a Railway deploy event (monitor/types.ts DeployNote) is news: a crash or a
+  // failed verification opens the incident at once, and is told on one already open.
+  const deployNews = unhealthy && result.deploy !== undefined
   if (previous.outageSince === null) {
-    if (!unhealthy || base.failureStreak < (options.failureThreshold ?? 1)) return { next: base, actions: [] }
+    if (!unhealthy || (base.failureStreak < (options.failureThreshold ?? 1) && !deployNews)) return { next: base, actions: [] }
     // The outage began with the first failure of the streak.
     const outageSince = RANK[previous.status] >= openAt ? previous.since : checkedAt
     return {
@@ -96,7 +99,7 @@ export function decide (previous: EnvironmentState, result: CheckResult, now: Da
     const escalates = RANK[result.status] > RANK[peak]
     const withFlaps = { ...base, flaps, peakStatus: escalates ? result.status : peak }
     const changed = !sameFailures(previous.lastFailures, result.failures) || startsFlapping || escalates
-    if (escalates || (changed && since(previous.lastChangedAt, now) >= spacingMs)) {
+    if (escalates || deployNews || (changed && since(previous.lastChangedAt, now) >= spacingMs)) {
       return {
         next: { ...withFlaps, lastFailures: [...result.failures], lastNotifiedAt: nowIso, lastChangedAt: nowIso },
         actions: [{ type: 'changed', previousFailures: previous.lastFailures }]

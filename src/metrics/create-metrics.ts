@@ -9,6 +9,9 @@ export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 /** Bucket bounds (seconds) for monitor cycles: 100 ms to 30 min (a cycle may take up to its interval). */
 export const CYCLE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900, 1800]
 
+/** Bucket bounds (seconds) from a deploy event to healthy: 1 s to 30 min. */
+export const DEPLOY_BUCKETS = [1, 5, 10, 20, 30, 60, 90, 120, 180, 300, 600, 1800]
+
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
 /**
@@ -154,6 +157,25 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       name: 'vigil_incident_deliveries_total',
       help: 'Incident event delivery tries by channel, event kind and result (delivered, failed, retry, rate_limited, dropped)',
       labelNames: ['channel', 'kind', 'result'] as const,
+      registers
+    }),
+    // Railway deploy events (railway/deploy-events.ts)
+    railwayEvents: new Counter({
+      name: 'vigil_railway_events_total',
+      help: 'Railway webhook deliveries accepted, by event type (known Deployment.* types by name, others as other)',
+      labelNames: ['type'] as const,
+      registers
+    }),
+    verifications: new Counter({
+      name: 'vigil_verifications_total',
+      help: 'Post-deploy verifications finished, by result (healthy, failed)',
+      labelNames: ['result'] as const,
+      registers
+    }),
+    deployToHealthy: new Histogram({
+      name: 'vigil_deploy_to_healthy_seconds',
+      help: 'From a Railway deployment event to the first healthy verification of the deployment',
+      buckets: DEPLOY_BUCKETS,
       registers
     }),
     // Railway's public API (railway/client.ts).

@@ -43,6 +43,12 @@ export type CycleOutcome = 'success' | 'failure' | 'skipped' | 'aborted'
 export interface Monitor {
   /** Runs one cycle; never throws. */
   runOnce: () => Promise<CycleOutcome>
+  /**
+   * Checks one environment now, outside the schedule (deploy events, verification), and shows the
+   * result like a cycle's; undefined for an environment not monitored. Hands nothing to the
+   * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check.
+   */
+  checkNow: (environment: string, signal?: AbortSignal) => Promise<CheckResult | undefined>
   /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
   checkStaleness: () => void
   /** Aborts a running cycle and waits for it. */
@@ -157,7 +163,18 @@ export function createMonitor (options: MonitorOptions): Monitor {
     return outcome
   }
 
+  const checkNow = async (environment: string, signal?: AbortSignal): Promise<CheckResult | undefined> => {
+    const target = targets.find((t) => t.name === environment)
+    if (target === undefined) return undefined
+    const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
+    const [result] = await runCycle([target], { ...options.cycle, signal: stop })
+    if (result === undefined || stop.aborted) return undefined
+    record([...latest.filter((r) => r.environment !== environment), result])
+    return result
+  }
+
   return {
+    checkNow,
     runOnce: async () => {
       // The scheduler already prevents overlap; this guards direct calls too.
       running ??= runOnce().finally(() => { running = undefined })

@@ -1,4 +1,5 @@
 import type { Status } from '../health/status.js'
+import type { RailwayRef } from '../railway/types.js'
 
 /** One deployed environment to check, as validated from the monitor file or the shorthands. */
 export interface EnvironmentTarget {
@@ -45,6 +46,13 @@ export interface EnvironmentTarget {
   readonly ca?: string
   /** TLS problems are reported but do not fail the check; the certificate is still read for expiry. */
   readonly tlsSkipVerify?: boolean
+  /** Which Railway environment (and service) this is, for deploy events; by default the same name. */
+  readonly railway?: RailwayRef
+  /** Post-deploy verification: tries (default 12) and the pause between them (default 10 s). */
+  readonly verifyAttempts?: number
+  readonly verifyDelayMs?: number
+  /** Roll back once when a new deployment never verifies healthy (default false). */
+  readonly autoRollback?: boolean
 }
 
 /** An inclusive range of HTTP status codes. */
@@ -120,6 +128,47 @@ export interface CheckResult {
   readonly tlsVerified?: boolean
   /** Every TLS problem found, reported even when verification is off. */
   readonly tlsProblems?: readonly string[]
+  /** The Railway deploy event this check answers (deploy webhook), shown in the incident. */
+  readonly deploy?: DeployNote
+}
+
+/** A Railway deployment event as an incident shows it (JSON-safe: it travels in the outbox). */
+export interface DeployEventNote {
+  /** `Deployment.crashed`, `Deployment.deployed`, … (legacy payloads mapped to these). */
+  readonly type: string
+  readonly deploymentId: string
+  /** Railway's DeploymentStatus when the payload says it (SUCCESS, FAILED, CRASHED, …). */
+  readonly status?: string
+  /** When Railway says it happened (ISO). */
+  readonly timestamp: string
+  readonly service?: string
+  readonly branch?: string
+  readonly commitHash?: string
+  readonly commitAuthor?: string
+  readonly commitMessage?: string
+}
+
+/**
+ * What a deploy event brought about: the event, the post-deploy verification (each try) when one
+ * ran, and the automatic rollback when one was tried. A result that carries a note is news to the
+ * incident policy: it opens an incident when unhealthy (whatever `failure_threshold`) and is told
+ * on an open one.
+ */
+export interface DeployNote {
+  readonly event: DeployEventNote
+  readonly verification?: {
+    /** `deployment`: the new deployment; `rollback`: the deployment rolled back to. */
+    readonly of: 'deployment' | 'rollback'
+    readonly healthy: boolean
+    readonly delayMs: number
+    readonly attempts: ReadonlyArray<{ readonly checkedAt: string, readonly status: Status, readonly httpStatus: number | null, readonly responseTimeMs: number | null, readonly failures: readonly string[] }>
+  }
+  readonly rollback?: {
+    /** `requested`: Railway accepted deploymentRollback; `failed`/`unavailable`: it was not done (see `reason`). */
+    readonly outcome: 'requested' | 'failed' | 'unavailable'
+    readonly toDeploymentId?: string
+    readonly reason?: string
+  }
 }
 
 /** Link to an environment's open incident issue, shown in the report. */

@@ -4,6 +4,8 @@ import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
 import { createMonitor, type MonitorOptions } from '../monitor/create-monitor.js'
+import type { DeployEvents, DeployEventsOptions } from '../railway/deploy-events.js'
+import type { RailwayApi } from '../railway/types.js'
 import type { EnvironmentTarget } from '../monitor/types.js'
 import { worstCycleMs } from '../monitor/worst-case.js'
 
@@ -15,6 +17,17 @@ export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'cycl
   readonly intervalMs?: number
   /** Tuning of the incident side (tests: quick retries, a short lease). */
   readonly incidents?: Partial<Omit<IncidentHandlingOptions, 'redact' | 'metrics' | 'components' | 'intervalMs' | 'targets'>>
+  /** Railway's API for automatic rollbacks (the lead wires railway/client; tests pass one on a stand-in). */
+  readonly railway?: RailwayApi
+  /** Tuning of the deploy-event side (tests). */
+  readonly deployEvents?: Partial<Pick<DeployEventsOptions, 'verify' | 'gate' | 'now'>>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Railway deploy events → checks, verifications and incidents (with RAILWAY_WEBHOOK_SECRET). */
+    deployEvents: DeployEvents
+  }
 }
 
 /**
@@ -59,6 +72,23 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     ...(options.now === undefined ? {} : { now: options.now })
   })
 
+  // Railway deploy events reach the monitor and the incident side through the webhook route (app.ts).
+  let deployEvents: DeployEvents | undefined
+  if (config.railwayWebhookSecret !== undefined) {
+    const { createDeployEvents } = await import('../railway/deploy-events.js')
+    deployEvents = createDeployEvents({
+      targets,
+      checkNow: monitor.checkNow,
+      intake: incidents.intake,
+      metrics,
+      redact,
+      log: app.log,
+      railway: options.railway ?? await railwayClient(app),
+      ...options.deployEvents
+    })
+    app.decorate('deployEvents', deployEvents)
+  }
+
   // Other plugins (the prober) may have registered the scheduler already.
   if (!app.hasDecorator('scheduler')) await app.register(fastifySchedule)
   const onTaskError = (err: Error): void => { log.error({ err }, 'monitor task failed') }
@@ -82,9 +112,19 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   app.addHook('onClose', async () => {
     cycleJob.stop()
     watchdogJob.stop()
+    await deployEvents?.close()
     await monitor.close()
     await incidents.close()
   })
+}
+
+/** Railway's API for automatic rollbacks, with RAILWAY_API_TOKEN or RAILWAY_TOKEN; none otherwise. */
+async function railwayClient (app: FastifyInstance): Promise<RailwayApi | undefined> {
+  const { config, redact, metrics } = app.vigil
+  const { token, tokenKind, apiUrl, projectId } = config.railway
+  if (token === undefined || tokenKind === undefined) return undefined
+  const { createRailwayClient } = await import('../railway/client.js')
+  return createRailwayClient({ apiUrl, token, tokenKind, projectId, redact, metrics })
 }
 
 export default fp(monitorPlugin, { name: 'vigil-monitor', fastify: '5.x' })

@@ -96,3 +96,22 @@ t.test('failures list the health path first, then extra paths in the order confi
   t.same(listed(renderIssueBody(result, createRedactor([]))), ['/health:', 'TLS', '/zeta:', '/api/a:'])
   t.same(listed(renderChangeComment(result, [], 'a1', createRedactor([]))), ['/health:', 'TLS', '/zeta:', '/api/a:'], 'comments too')
 })
+
+t.test('a deploy event is shown in its own section; a failed verification names the incident and lists each try', async (t) => {
+  const redact = createRedactor(['whsec-planted-secret-000000'])
+  const base = checkResult('production', 'unhealthy')
+  const deploy = {
+    event: { type: 'Deployment.deployed', deploymentId: 'dep-9', status: 'SUCCESS', timestamp: '2026-11-26T09:59:00Z', service: 'api', branch: 'main', commitHash: '0123456789abcdef0123', commitAuthor: 'Ada', commitMessage: 'Ship | it\nnow' },
+    verification: { of: 'deployment' as const, healthy: false, delayMs: 10_000, attempts: [1, 2].map((n) => ({ checkedAt: `2026-11-26T10:00:0${n}Z`, status: 'unhealthy' as const, httpStatus: 502, responseTimeMs: 12, failures: ['HTTP 502 from /health'] })) },
+    rollback: { outcome: 'requested' as const, toDeploymentId: 'dep-8' }
+  }
+  t.equal(incidentTitle('production', deploy), 'Production Deployment Verification Failed')
+  t.equal(incidentTitle('production', { event: deploy.event }), 'Production Deployment Health Check Failed', 'a crash keeps the health-check title')
+  const body = renderIssueBody({ ...base, deploy }, redact)
+  t.match(body, '### Railway deploy event')
+  t.match(body, '`0123456789ab` on `main`')
+  t.match(body, 'Ship \\| it now', 'table-safe message')
+  t.match(body, /^\| 2 \| 2026-11-26 10:00:02 UTC \| unhealthy \| 502 \| 12 ms \| HTTP 502 from \/health \|$/m)
+  t.match(body, /Automatic rollback:.*`dep-8`/)
+  t.notMatch(renderIssueBody(base, redact), 'Railway deploy event', 'no section without a deploy event')
+})

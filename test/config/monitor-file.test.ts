@@ -71,7 +71,11 @@ environments:
     ignoreBody: false,
     maxBodyBytes: 1_048_576,
     proxy: { httpProxy: '', httpsProxy: '', noProxy: '' },
-    tlsSkipVerify: false
+    tlsSkipVerify: false,
+    railway: { environment: 'production' },
+    verifyAttempts: 12,
+    verifyDelayMs: 10_000,
+    autoRollback: false
   })
   t.match(config.monitor.environments[1], {
     name: 'staging', healthPath: '/status', labels: ['staging-alert'], timeoutMs: 3000, attempts: 2, retryDelayMs: 500, maxResponseTimeMs: 2000, tlsMinDays: 7, checks: []
@@ -133,7 +137,7 @@ environments:
     'MONITOR_CONFIG environments[0].attempts: expected an integer from 1 to 10, got 0',
     'MONITOR_CONFIG environments[0].timeout: expected a duration above 0, got "0s"',
     'MONITOR_CONFIG environments[0].url: expected an http or https URL, got "ftp://files.example.com"',
-    'MONITOR_CONFIG environments[1].color: unknown key, expected one of name, url, health_path, labels, timeout, attempts, retry_delay, max_response_time, tls_min_days, checks, failure_threshold, success_threshold, method, headers, body, expected_status, follow_redirects, conditions, ignore_body, max_body_size, proxy, ca, tls_skip_verify, notify',
+    'MONITOR_CONFIG environments[1].color: unknown key, expected one of name, url, health_path, labels, timeout, attempts, retry_delay, max_response_time, tls_min_days, checks, failure_threshold, success_threshold, method, headers, body, expected_status, follow_redirects, conditions, ignore_body, max_body_size, proxy, ca, tls_skip_verify, notify, railway, verify_attempts, verify_delay, auto_rollback',
     'MONITOR_CONFIG environments[1].name: expected a name of letters, digits, ".", "_" or "-" (at most 63), got "bad name!"',
     'MONITOR_CONFIG environments[2].name: missing, expected a name of letters, digits, ".", "_" or "-" (at most 63)',
     'MONITOR_CONFIG environments[3].checks[0]: expected a path starting with /, got "api/health"',

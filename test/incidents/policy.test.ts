@@ -131,3 +131,23 @@ t.test('without openOn, the peak of an incident is unhealthy, and a state stored
   t.equal(peakOf(inIncident), 'unhealthy', 'no peakStatus stored: an unhealthy incident')
   t.equal(peakOf(calm), null, 'no incident, no peak')
 })
+
+// Railway deploy events (railway/deploy-events.ts): a result that carries one is news.
+const crash = { event: { type: 'Deployment.crashed', deploymentId: 'dep-1', timestamp: T0.toISOString() } }
+
+t.test('a failing result answering a deploy event opens the incident at once, whatever failure_threshold', async (t) => {
+  const result = { ...checkResult('production', 'unhealthy', { at: T0 }), deploy: crash }
+  t.same(decide(calm, result, T0, { failureThreshold: 3 }).actions, [{ type: 'open' }])
+  t.same(decide(calm, checkResult('production', 'unhealthy', { at: T0 }), T0, { failureThreshold: 3 }).actions, [], 'without the event it waits for the threshold')
+})
+
+t.test('a deploy event on an open incident is told even when what fails is the same and a change was told just now', async (t) => {
+  const result = { ...checkResult('production', 'unhealthy', { at: at(60_000) }), deploy: crash }
+  t.same(decide(inIncident, result, at(60_000)).actions, [{ type: 'changed', previousFailures: ['HTTP 502 from /health'] }])
+  t.same(decide(inIncident, checkResult('production', 'unhealthy', { at: at(60_000) }), at(60_000)).actions, [], 'without the event: nothing to tell')
+})
+
+t.test('a healthy result answering a deploy event opens nothing (a failed deploy leaves the previous one serving)', async (t) => {
+  const result = { ...checkResult('production', 'healthy', { at: T0 }), deploy: { event: { ...crash.event, type: 'Deployment.failed' } } }
+  t.same(decide(calm, result, T0).actions, [])
+})
