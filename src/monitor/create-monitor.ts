@@ -169,7 +169,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
     const [result] = await runCycle([target], { ...options.cycle, signal: stop })
     if (result === undefined || stop.aborted) return undefined
-    record([...latest.filter((r) => r.environment !== environment), result])
+    await record([...latest.filter((r) => r.environment !== environment), result])
     return result
   }
 
