@@ -15,7 +15,7 @@ const ranges = (target: EnvironmentTarget): string =>
 const condition = (c: Condition): string => (c.kind === 'json' ? `json ${c.path} ${c.op}` : c.kind)
 
 /** What `vigil config check` shows of one resolved environment, as `key: value` rows; secrets never (headers by name only). */
-export function describeEnvironment (target: EnvironmentTarget & Partial<Readonly<{ verifyAttempts: number, verifyDelayMs: number }>>): Array<[string, string]> {
+export function describeEnvironment (target: EnvironmentTarget): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['url', target.displayUrl],
     ['health', `${target.method ?? 'GET'} ${shownPath(target.healthPath)}, expecting ${ranges(target)}`],
@@ -30,6 +30,11 @@ export function describeEnvironment (target: EnvironmentTarget & Partial<Readonl
   if (target.verifyAttempts !== undefined || target.verifyDelayMs !== undefined) {
     rows.push(['verify', `${target.verifyAttempts ?? '-'} tries ${target.verifyDelayMs === undefined ? '' : `${formatDuration(target.verifyDelayMs)} apart`}`.trim()])
   }
+  if (target.railway !== undefined) {
+    const { environment, service, projectId } = target.railway
+    rows.push(['railway', `environment ${environment}, ${service === undefined ? 'every service' : `service ${service}`}${projectId === undefined ? '' : `, project ${projectId}`}`])
+  }
+  if (target.autoRollback === true) rows.push(['rollback', 'automatic, once, when a new deployment never verifies healthy (auto_rollback)'])
   const proxy = target.proxy === undefined ? '' : (new URL(target.url).protocol === 'https:' ? target.proxy.httpsProxy : target.proxy.httpProxy)
   if (proxy !== '') rows.push(['proxy', redactUrl(proxy)])
   if (target.ca !== undefined) rows.push(['tls', 'own CA certificates'])

@@ -118,6 +118,14 @@ export function loadConfig (env: Env = process.env): Config {
       problems.length === 0 && ms(raw.PROBE_TIMEOUT) > ms(raw.PROBE_INTERVAL)) {
     problems.push(`PROBE_TIMEOUT: expected at most PROBE_INTERVAL (${String(raw.PROBE_INTERVAL)}), got ${JSON.stringify(raw.PROBE_TIMEOUT)}`)
   }
+  // RAILWAY_DISCOVERY=true asks for discovery outright: without what it needs, say so instead of monitoring nothing.
+  if (raw.RAILWAY_DISCOVERY === 'true') {
+    const missing = [
+      ...(str(raw.RAILWAY_TOKEN) ?? str(raw.RAILWAY_API_TOKEN)) === undefined ? ['a token (RAILWAY_API_TOKEN or RAILWAY_TOKEN)'] : [],
+      ...str(raw.RAILWAY_PROJECT_ID) === undefined ? ['RAILWAY_PROJECT_ID'] : []
+    ]
+    if (missing.length > 0) problems.push(`RAILWAY_DISCOVERY: true needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not set`)
+  }
   const monitor = loadMonitor({
     configPath: str(raw.MONITOR_CONFIG),
     configYaml: str(raw.MONITOR_CONFIG_YAML),

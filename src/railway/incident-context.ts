@@ -47,7 +47,7 @@ export function createIncidentContext (config: Config, options: IncidentContextO
     },
     async sectionOf (environment) {
       const context: DeploymentContext | undefined = await cache.contextOf(environment)
-      return context === undefined ? undefined : renderDeploymentContext(context)
+      return context === undefined ? undefined : renderDeploymentContext(context, tokenKind)
     }
   }
 }

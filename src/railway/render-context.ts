@@ -32,9 +32,11 @@ const deploymentLink = (d: RailwayDeployment): string => (d.dashboardUrl === und
  * The deployment context as a Markdown section of an incident issue or comment: the active
  * deployment and its commit, the last error log lines in a fenced block, the dashboard link, and
  * how to roll back (the dashboard path and the exact `deploymentRollback` mutation). Every value
- * in `context` is redacted already (railway/deployment-context.ts).
+ * in `context` is redacted already (railway/deployment-context.ts). `tokenKind` is the kind of
+ * token Vigil uses, so the mutation comes with the header that token needs (Railway takes a
+ * project token only as `Project-Access-Token`).
  */
-export function renderDeploymentContext (context: DeploymentContext): string {
+export function renderDeploymentContext (context: DeploymentContext, tokenKind: 'account' | 'project' = 'account'): string {
   const lines: string[] = ['### Railway deployment']
   const active = context.active
   if (active === undefined) {
@@ -61,7 +63,7 @@ export function renderDeploymentContext (context: DeploymentContext): string {
     lines.push(
       `**Roll back** to deployment ${deploymentLink(target)} (created ${utc(target.createdAt)}${commit === undefined ? '' : `, ${commit}`}):`,
       `- In the dashboard: ${rollback.dashboardPath}`,
-      '- With the API (Railway token in `Authorization: Bearer …`, to `https://backboard.railway.com/graphql/v2`):',
+      `- With the API (${tokenKind === 'project' ? 'a project token in `Project-Access-Token: …`' : 'an account or team token in `Authorization: Bearer …`'}, to \`https://backboard.railway.com/graphql/v2\`):`,
       '',
       fenced(rollback.mutation, 'graphql')
     )

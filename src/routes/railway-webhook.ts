@@ -18,12 +18,14 @@ export interface RailwayWebhookOptions {
 /**
  * `POST /webhooks/railway/:secret`: Railway's project webhook (unsigned; the secret in the URL is
  * the documented way). A wrong secret answers exactly as an unknown route does (404), before the
- * body is read; a body past 64 KiB is 413, malformed JSON 400. A delivery is counted by type and
+ * body is read; a body past 64 KiB is 413, malformed JSON 400, a content type other than JSON 415. A delivery is counted by type and
  * answered 202 at once: the work runs in the background.
  */
 export default async function railwayWebhookRoutes (app: FastifyInstance, options: RailwayWebhookOptions): Promise<void> {
   const { metrics } = app.vigil
   const log = app.log.child({ module: 'railway' })
+  // Railway sends JSON; any other content type is 415 (Fastify's default text/plain parser would make it a 400).
+  app.removeContentTypeParser('text/plain')
   app.post(RAILWAY_WEBHOOK_ROUTE, {
     bodyLimit: WEBHOOK_BODY_LIMIT,
     onRequest: async (request, reply) => {

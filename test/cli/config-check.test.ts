@@ -65,6 +65,32 @@ t.test('no monitor file: valid, with no environment', async (t) => {
   t.match(run.stdout, /^configuration is valid: 0 environments/)
 })
 
+t.test('Railway settings: the mapping, auto_rollback, the token by name and discovery are shown, no token or secret', async (t) => {
+  const RAILWAY = { RAILWAY_API_TOKEN: 'planted-railway-account-token-7781', RAILWAY_WEBHOOK_SECRET: 'planted-webhook-secret-0123456789' }
+  const file = writeMonitorFile(`
+environments:
+  - name: production
+    url: https://api.example.com
+    railway: { environment: prod, service: api }
+    auto_rollback: true
+  - name: staging
+    url: https://staging.example.com
+`)
+  const run = await runVigilCli(['config', 'check'], { MONITOR_CONFIG: file, RAILWAY_PROJECT_ID: 'proj-1', ...RAILWAY })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /^railway: API RAILWAY_API_TOKEN \(an account or team token, value hidden\), project proj-1; deploy webhook on \(RAILWAY_WEBHOOK_SECRET, value hidden\); discovery off$/m)
+  t.match(run.stdout, /^production\n(?: {2}.*\n)* {2}railway +environment prod, service api$/m)
+  t.match(run.stdout, /^ {2}rollback +automatic, once, when a new deployment never verifies healthy \(auto_rollback\)$/m)
+  t.match(run.stdout, /^staging\n(?: {2}.*\n)* {2}railway +environment staging, every service$/m, 'the default mapping: same name, every service')
+  t.notMatch(run.stdout, /^staging\n(?: {2}.*\n)* {2}rollback /m, 'no rollback without auto_rollback')
+  for (const secret of Object.values(RAILWAY)) t.notOk(run.stdout.includes(secret), 'no Railway secret printed')
+
+  const zeroConfig = await runVigilCli(['config', 'check'], { RAILWAY_TOKEN: 'planted-railway-project-token-3321', RAILWAY_PROJECT_ID: 'proj-1' })
+  t.equal(zeroConfig.code, 0, zeroConfig.stderr)
+  t.match(zeroConfig.stdout, /^railway: API RAILWAY_TOKEN \(a project token, value hidden\), project proj-1; deploy webhook off; discovery on: the service adds Railway's public services at start-up \(not listed here\)$/m)
+  t.notOk(zeroConfig.stdout.includes('planted-railway-project-token-3321'))
+})
+
 t.test('`vigil config` without a known subcommand is a usage error, exit 2', async (t) => {
   const none = await runVigilCli(['config'], {})
   t.equal(none.code, 2)

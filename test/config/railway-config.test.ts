@@ -39,3 +39,14 @@ t.test('discovery: on with a token and a project and no monitor file; RAILWAY_DI
   try { loadConfig({ ...on, RAILWAY_DISCOVERY: 'yes' }) } catch (error) { problems = (error as ConfigError).problems }
   t.same(problems, ['RAILWAY_DISCOVERY: expected auto, true or false, got "yes"'])
 })
+
+t.test('RAILWAY_DISCOVERY=true without a token or a project is a problem, not a silent start with nothing discovered', async (t) => {
+  const problemsOf = (env: Record<string, string>): readonly string[] => {
+    try { loadConfig(env); return [] } catch (error) { return (error as ConfigError).problems }
+  }
+  t.same(problemsOf({ RAILWAY_DISCOVERY: 'true', RAILWAY_API_TOKEN: ACCOUNT }), ['RAILWAY_DISCOVERY: true needs RAILWAY_PROJECT_ID, which is not set'])
+  t.same(problemsOf({ RAILWAY_DISCOVERY: 'true', RAILWAY_PROJECT_ID: 'proj-1' }), ['RAILWAY_DISCOVERY: true needs a token (RAILWAY_API_TOKEN or RAILWAY_TOKEN), which is not set'])
+  t.same(problemsOf({ RAILWAY_DISCOVERY: 'true' }), ['RAILWAY_DISCOVERY: true needs a token (RAILWAY_API_TOKEN or RAILWAY_TOKEN) and RAILWAY_PROJECT_ID, which are not set'])
+  t.equal(loadConfig({ RAILWAY_DISCOVERY: 'true', RAILWAY_TOKEN: PROJECT, RAILWAY_PROJECT_ID: 'proj-1' }).railway.discovery, true)
+  t.equal(loadConfig({ RAILWAY_DISCOVERY: 'auto' }).railway.discovery, false, 'auto stays quiet without them')
+})

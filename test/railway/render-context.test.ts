@@ -27,3 +27,13 @@ t.test('without a rollback target or logs the section says so', async (t) => {
   t.match(text, 'Railway lists no earlier deployment that can be rolled back to')
   t.match(renderDeploymentContext({ ...base, active: undefined }), 'none found')
 })
+
+t.test('the rollback mutation comes with the header of the token kind Vigil uses', async (t) => {
+  const rollback = { deployment: { id: 'dep-2', status: 'REMOVED', createdAt: '2026-11-30T12:10:00.000Z', canRollback: true }, dashboardPath: 'project → api → Deployments', mutation: 'mutation { deploymentRollback(id: "dep-2") }' }
+  const account = renderDeploymentContext({ ...base, rollback }, 'account')
+  t.match(account, 'an account or team token in `Authorization: Bearer …`')
+  t.notMatch(account, 'Project-Access-Token')
+  const project = renderDeploymentContext({ ...base, rollback }, 'project')
+  t.match(project, 'a project token in `Project-Access-Token: …`')
+  t.notMatch(project, 'Bearer', 'a project token sent as Bearer is refused by Railway')
+})

@@ -59,6 +59,15 @@ t.test('malformed JSON is 400, an oversized body 413, a non-object 400; none cou
   t.equal((await instance.inject('/health')).statusCode, 200, 'the process still serves')
 })
 
+t.test('a content type other than JSON is 415, text/plain too; none counted', async (t) => {
+  const { app: instance } = await app(t)
+  const body = JSON.stringify(railwayPayload({ type: 'Deployment.crashed' }))
+  for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
+    t.equal((await instance.inject(post(SECRET, body, { 'content-type': type }))).statusCode, 415, type)
+  }
+  t.equal(await eventCount(instance, 'Deployment.crashed'), 0)
+})
+
 t.test('unknown types are counted as other and ignored; known ones by name', async (t) => {
   const { app: instance } = await app(t)
   for (const type of ['VolumeAlert.triggered', 'Something.new', 'Deployment.building']) {
