@@ -40,6 +40,12 @@ export interface MonitorOptions {
 /** How one cycle ended (`skipped` is no longer produced: followers check too; kept for the metric's history). */
 export type CycleOutcome = 'success' | 'failure' | 'skipped' | 'aborted'
 
+/** How an out-of-schedule check differs from the environment's own settings. */
+export interface CheckNowOptions {
+  /** Tries of the health request (the environment's `attempts` otherwise). */
+  readonly attempts?: number
+}
+
 export interface Monitor {
   /** Runs one cycle; never throws. */
   runOnce: () => Promise<CycleOutcome>
@@ -48,7 +54,7 @@ export interface Monitor {
    * result like a cycle's; undefined for an environment not monitored. Hands nothing to the
    * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check.
    */
-  checkNow: (environment: string, signal?: AbortSignal) => Promise<CheckResult | undefined>
+  checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
   /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
   checkStaleness: () => void
   /** Aborts a running cycle and waits for it. */
@@ -163,9 +169,10 @@ export function createMonitor (options: MonitorOptions): Monitor {
     return outcome
   }
 
-  const checkNow = async (environment: string, signal?: AbortSignal): Promise<CheckResult | undefined> => {
-    const target = targets.find((t) => t.name === environment)
-    if (target === undefined) return undefined
+  const checkNow = async (environment: string, signal?: AbortSignal, override: CheckNowOptions = {}): Promise<CheckResult | undefined> => {
+    const configured = targets.find((t) => t.name === environment)
+    if (configured === undefined) return undefined
+    const target = override.attempts === undefined ? configured : { ...configured, attempts: override.attempts }
     const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
     const [result] = await runCycle([target], { ...options.cycle, signal: stop })
     if (result === undefined || stop.aborted) return undefined

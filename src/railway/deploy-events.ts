@@ -20,7 +20,7 @@ export const ROLLBACK_WINDOW_MS = 30 * 60_000
 export interface DeployEventsOptions {
   readonly targets: readonly EnvironmentTarget[]
   /** The monitor's out-of-schedule check (monitor/create-monitor.ts `checkNow`). */
-  readonly checkNow: (environment: string, signal?: AbortSignal) => Promise<CheckResult | undefined>
+  readonly checkNow: (environment: string, signal?: AbortSignal, options?: { attempts?: number }) => Promise<CheckResult | undefined>
   /** Where results go for incident decisions; none: they are only shown. */
   readonly intake: IncidentIntake | undefined
   readonly metrics: Pick<Metrics, 'verifications' | 'deployToHealthy'>
@@ -102,9 +102,11 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
   }
 
   async function onFailure (target: EnvironmentTarget, event: DeployEvent): Promise<void> {
-    const result = await checkNow(target.name, shutdown.signal)
+    // Railway has said the deployment failed: one try tells whether users are affected, in seconds
+    // (the environment's own retries are for doubt, and there is none left to resolve here).
+    const result = await checkNow(target.name, shutdown.signal, { attempts: 1 })
     if (result === undefined) return
-    log.warn({ module: 'railway', target: target.name, type: event.type, deployment: event.deploymentId, status: result.status }, `Railway reported ${event.type} for ${target.name}; checked it now: ${result.status}`)
+    log.warn({ module: 'railway', environment: target.name, type: event.type, deployment: event.deploymentId, status: result.status }, `Railway reported ${event.type} for ${target.name}; checked it now: ${result.status}`)
     submit({ ...result, deploy: { event: noteOf(event) } })
   }
 
@@ -124,11 +126,11 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
       if (to.id === event.deploymentId) return { outcome: 'unavailable', reason: 'the deployment to roll back to is the one that failed' }
       await railway.rollback(to.id)
       rollingBack.set(target.name, now())
-      log.warn({ module: 'railway', target: target.name, deployment: event.deploymentId, rollback_to: to.id }, `rolled ${target.name} back to deployment ${to.id}`)
+      log.warn({ module: 'railway', environment: target.name, deployment: event.deploymentId, rollback_to: to.id }, `rolled ${target.name} back to deployment ${to.id}`)
       return { outcome: 'requested', toDeploymentId: to.id }
     } catch (err) {
       const reason = redact(err instanceof Error ? err.message : String(err))
-      log.error({ module: 'railway', target: target.name, deployment: event.deploymentId, err: reason }, 'automatic rollback failed')
+      log.error({ module: 'railway', environment: target.name, deployment: event.deploymentId, err: reason }, 'automatic rollback failed')
       return { outcome: 'failed', reason }
     }
   }
@@ -141,10 +143,10 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
     const attempts = target.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS
     const delayMs = target.verifyDelayMs ?? DEFAULT_VERIFY_DELAY_MS
     try {
-      log.info({ module: 'railway', target: target.name, deployment: event.deploymentId, of, attempts, delay_ms: delayMs }, `verifying the ${of === 'rollback' ? 'rolled-back ' : 'new '}deployment of ${target.name}`)
+      log.info({ module: 'railway', environment: target.name, deployment: event.deploymentId, of, attempts, delay_ms: delayMs }, `verifying the ${of === 'rollback' ? 'rolled-back ' : 'new '}deployment of ${target.name}`)
       const outcome = await verify(async () => (await checkNow(target.name, signal)) ?? abortedCheck(target.name), { attempts, delayMs, signal })
       if (outcome.aborted || signal.aborted) {
-        log.info({ module: 'railway', target: target.name, deployment: event.deploymentId }, 'verification superseded by a newer deployment (or shutdown)')
+        log.info({ module: 'railway', environment: target.name, deployment: event.deploymentId }, 'verification superseded by a newer deployment (or shutdown)')
         return
       }
       const last = outcome.results.at(-1)
@@ -154,11 +156,11 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
       if (outcome.healthy) {
         if (of === 'deployment') metrics.deployToHealthy.observe(Math.max(0, now() - event.timeMs) / 1000)
         disarmed.delete(target.name)
-        log.info({ module: 'railway', target: target.name, deployment: event.deploymentId, tries: outcome.attempts }, `the deployment of ${target.name} verified healthy`)
+        log.info({ module: 'railway', environment: target.name, deployment: event.deploymentId, tries: outcome.attempts }, `the deployment of ${target.name} verified healthy`)
         submit({ ...last, deploy: { event: noteOf(event), verification, ...(rollback === undefined ? {} : { rollback }) } })
         return
       }
-      log.warn({ module: 'railway', target: target.name, deployment: event.deploymentId, tries: outcome.attempts }, `the deployment of ${target.name} never verified healthy`)
+      log.warn({ module: 'railway', environment: target.name, deployment: event.deploymentId, tries: outcome.attempts }, `the deployment of ${target.name} never verified healthy`)
       const rolled = of === 'deployment' && target.autoRollback === true && !disarmed.has(target.name) ? await rollBack(target, event) : rollback
       submit({ ...last, deploy: { event: noteOf(event), verification, ...(rolled === undefined ? {} : { rollback: rolled }) } })
       if (of === 'deployment' && rolled?.outcome === 'requested') {
@@ -193,8 +195,8 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
         return
       }
       for (const target of matched) {
-        if (FAILURE_TYPES.has(event.type)) track(onFailure(target, event), { ...about, target: target.name })
-        else if (event.type === DEPLOYED_TYPE && (event.status ?? 'SUCCESS') === 'SUCCESS') track(onDeployed(target, event), { ...about, target: target.name })
+        if (FAILURE_TYPES.has(event.type)) track(onFailure(target, event), { ...about, environment: target.name })
+        else if (event.type === DEPLOYED_TYPE && (event.status ?? 'SUCCESS') === 'SUCCESS') track(onDeployed(target, event), { ...about, environment: target.name })
       }
     },
     async idle () {

@@ -4,7 +4,7 @@ import type { DeployEvent } from './webhook-payload.js'
 export type GateVerdict = 'new' | 'duplicate' | 'stale'
 
 export interface EventGate {
-  /** Admits an event once: `duplicate` for a deployment id + type seen before, `stale` when older than the newest of its service. */
+  /** Admits an event once: `duplicate` for a deployment id + type + timestamp seen before, `stale` when older than the newest of its service. */
   admit: (event: DeployEvent) => GateVerdict
 }
 
@@ -25,7 +25,8 @@ function remember<V> (map: Map<string, V>, key: string, value: V, max: number): 
 
 /**
  * Railway retries a delivery up to three times and does not order them: each deployment id + type
- * passes once, and an event older than the newest admitted for its service is stale (a crash of a
+ * passes once per timestamp (a retry resends the same body; a second crash of one deployment comes
+ * later and is news), and an event older than the newest admitted for its service is stale (a crash of a
  * deployment already replaced says nothing about the one serving). Memory is bounded: the oldest
  * entries are forgotten first, so a retry arriving after `max` newer deliveries passes again.
  */
@@ -34,7 +35,8 @@ export function createEventGate (max = DEFAULT_GATE_MEMORY): EventGate {
   const newest = new Map<string, number>()
   return {
     admit (event) {
-      const id = `${event.deploymentId}\u0000${event.type}`
+      // Railway resends the same body (same timestamp); a later crash of the same deployment is news.
+      const id = `${event.deploymentId}\u0000${event.type}\u0000${event.timeMs}`
       if (seen.has(id)) return 'duplicate'
       const service = serviceKey(event)
       const latest = newest.get(service)

@@ -47,13 +47,15 @@ t.test('the metric label is bounded: known types by name, the rest other', async
   t.equal(eventTypeLabel('x'.repeat(1000)), 'other')
 })
 
-t.test('the gate passes each deployment id + type once and drops what is older than its service\'s newest', async (t) => {
+t.test('the gate passes each deployment id + type + timestamp once and drops what is older than its service\'s newest', async (t) => {
   const gate = createEventGate()
   const at = (type: string, id: string, minute: number, service = 'api'): DeployEvent =>
     eventOf(railwayPayload({ type, deploymentId: id, service, timestamp: new Date(Date.UTC(2026, 10, 30, 12, minute)).toISOString() }))
   t.equal(gate.admit(at('Deployment.deployed', 'd2', 10)), 'new')
   t.equal(gate.admit(at('Deployment.deployed', 'd2', 10)), 'duplicate')
   t.equal(gate.admit(at('Deployment.crashed', 'd2', 12)), 'new', 'another type of the same deployment')
+  t.equal(gate.admit(at('Deployment.crashed', 'd2', 12)), 'duplicate', 'the same crash resent')
+  t.equal(gate.admit(at('Deployment.crashed', 'd2', 20)), 'new', 'a later crash of the same deployment is news')
   t.equal(gate.admit(at('Deployment.crashed', 'd1', 5)), 'stale', 'an older deployment of the same service')
   t.equal(gate.admit(at('Deployment.crashed', 'w1', 5, 'web')), 'new', 'another service keeps its own order')
 })
