@@ -56,7 +56,7 @@ async function remoteSnapshot (base: string, since: string, token: string | unde
   } catch (error) {
     throw new ReportFailure(`${url.origin} did not answer: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`)
   }
-  if (!response.ok) throw new ReportFailure(`${url.origin}${url.pathname} answered HTTP ${response.status}${response.status === 401 ? ' (set STATUS_PAGE_TOKEN)' : ''}`)
+  if (!response.ok) throw new ReportFailure(`${url.origin}${url.pathname} answered HTTP ${response.status}${response.status === 401 ? (token === undefined ? ' (set STATUS_PAGE_TOKEN)' : ' (STATUS_PAGE_TOKEN is not the token of that Vigil)') : ''}`)
   const body = await response.json().catch(() => undefined) as StatusSnapshot | undefined
   if (body === undefined || !Array.isArray(body.environments)) throw new ReportFailure(`${url.origin}${url.pathname} did not answer with a status snapshot`)
   return body

@@ -11,7 +11,9 @@ const httpUrl = (expected: string, secret: boolean): TString =>
 /** PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/). */
 export const PagerdutySettingsSchema = Type.Object({
   /** The integration's 32-character routing key. */
-  routing_key: secretText('the routing key of a PagerDuty Events API v2 integration'),
+  // Its length only (never a pattern): a key cut short or pasted with a character too many is a
+  // start-up problem rather than a page refused with HTTP 400 at the first incident.
+  routing_key: Type.String({ minLength: 32, maxLength: 32, secret: true, expected: 'the 32-character routing key of a PagerDuty Events API v2 integration' }),
   /** `critical`, `error`, `warning` or `info`; default `critical` for production, `error` otherwise. */
   severity: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')], { expected: 'critical, error, warning or info' })),
   /** The Events API endpoint; https://events.pagerduty.com/v2/enqueue by default (EU: events.eu.pagerduty.com). */

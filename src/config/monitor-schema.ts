@@ -5,7 +5,7 @@ import { DURATION_PATTERN } from './duration.js'
 const duration = (): TSchema =>
   Type.Optional(Type.String({ pattern: DURATION_PATTERN, expected: 'a duration such as 500ms, 10s, 15m or 1h' }))
 const path = (): TSchema =>
-  Type.String({ pattern: '^/\\S*$', maxLength: 2048, expected: 'a path starting with /' })
+  Type.String({ pattern: '^/\\S*$', maxLength: 2048, expected: 'a path starting with / and without spaces' })
 const label = (): TSchema =>
   Type.String({ minLength: 1, maxLength: 50, pattern: '^[^,]+$', expected: 'a label name (1 to 50 characters, no comma)' })
 const labels = (): TSchema =>

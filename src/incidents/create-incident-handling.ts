@@ -177,8 +177,10 @@ export async function createIncidentHandling (config: Config, options: IncidentH
       continue
     }
     const close = channel.close
+    // The 60 s wait before repeating a maybe-done write is for GitHub's lagging issue listing; a
+    // channel has nothing to look up before a retry, so it retries after the backoff alone.
     workers.push(createDeliveryWorker({
-      channel: { ...channel, close: () => { shutdown.abort(); close?.() } }, store, leadership: lead, log, redact, metrics, components, timing: options.delivery
+      channel: { ...channel, close: () => { shutdown.abort(); close?.() } }, store, leadership: lead, log, redact, metrics, components, timing: { lostAnswerDelayMs: 0, ...options.delivery }
     }))
     minStatus.set(declaration.name, declaration.minStatus)
   }

@@ -90,6 +90,10 @@ t.test('--url: a running Vigil\'s /status.json, with STATUS_PAGE_TOKEN', async (
   const refused = await run(['--url', address])
   t.equal(refused.code, 2)
   t.match(refused.stderr, /answered HTTP 401 \(set STATUS_PAGE_TOKEN\)/)
+  const wrong = await run(['--url', address], { STATUS_PAGE_TOKEN: 'not-the-token-0123' })
+  t.equal(wrong.code, 2)
+  t.match(wrong.stderr, /answered HTTP 401 \(STATUS_PAGE_TOKEN is not the token of that Vigil\)/, 'a wrong token is not told to set it')
+  t.notMatch(wrong.stderr, /not-the-token-0123/)
 
   const result = await run(['--url', address, '--since', '7d'], { STATUS_PAGE_TOKEN: token })
   t.equal(result.code, 0, result.stderr)

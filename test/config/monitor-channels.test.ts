@@ -25,7 +25,7 @@ function problems (env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError')
 }
 
-const ROUTING_KEY = 'R0utingKeyPlanted0123456789abcdef'
+const ROUTING_KEY = 'R0utingKeyPlanted0123456789abcde'
 const HOOK_SECRET = 'whsec_PlantedSigningSecret42'
 const HOOK_URL = 'https://hooks.example.net/vigil/T0k3nInPath'
 const SMTP_PASSWORD = 'smtp-Planted-Password'
@@ -137,7 +137,7 @@ environments:
 `)
   })
   t.same(lines, [
-    'MONITOR_CONFIG channels[0].routing_key: missing, expected the routing key of a PagerDuty Events API v2 integration',
+    'MONITOR_CONFIG channels[0].routing_key: missing, expected the 32-character routing key of a PagerDuty Events API v2 integration',
     'MONITOR_CONFIG channels[0].severity: expected critical, error, warning or info, got "loud"',
     'MONITOR_CONFIG channels[1].name: "pager" is already used by channels[0]',
     'MONITOR_CONFIG channels[1].secret: expected a signing secret of at least 16 characters, got "${SHORT}" (expanded value hidden)',
@@ -185,4 +185,27 @@ environments:
   t.match(output, /MONITOR_CONFIG channels\[1\]\.secret: expected a signing secret of at least 16 characters, got \(value hidden\)/)
   t.match(output, /MONITOR_CONFIG environments\[0\]\.notify\[1\]: unknown channel "chat", expected one of pager, hook/)
   t.notMatch(output, new RegExp(`${ROUTING_KEY}|T0k3nInPath|TypeError|\\n {4}at `))
+})
+
+t.test('a routing key that is not 32 characters is a start-up problem, its value hidden', async (t) => {
+  const lines = problems({
+    PD_KEY: `${ROUTING_KEY}X`,
+    MONITOR_CONFIG: file(`
+channels:
+  - name: pager
+    kind: pagerduty
+    routing_key: \${PD_KEY}
+  - name: pager-literal
+    kind: pagerduty
+    routing_key: ShortPlantedKey
+environments:
+  - name: production
+    url: https://api.example.com
+`)
+  })
+  t.same(lines, [
+    'MONITOR_CONFIG channels[0].routing_key: expected the 32-character routing key of a PagerDuty Events API v2 integration, got "${PD_KEY}" (expanded value hidden)',
+    'MONITOR_CONFIG channels[1].routing_key: expected the 32-character routing key of a PagerDuty Events API v2 integration, got (value hidden)'
+  ])
+  t.notMatch(lines.join('\n'), /R0utingKeyPlanted|ShortPlantedKey/)
 })

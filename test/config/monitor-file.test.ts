@@ -140,7 +140,7 @@ environments:
     'MONITOR_CONFIG environments[1].color: unknown key, expected one of name, url, health_path, labels, timeout, attempts, retry_delay, max_response_time, tls_min_days, checks, failure_threshold, success_threshold, method, headers, body, expected_status, follow_redirects, conditions, ignore_body, max_body_size, proxy, ca, tls_skip_verify, notify, railway, verify_attempts, verify_delay, auto_rollback',
     'MONITOR_CONFIG environments[1].name: expected a name of letters, digits, ".", "_" or "-" (at most 63), got "bad name!"',
     'MONITOR_CONFIG environments[2].name: missing, expected a name of letters, digits, ".", "_" or "-" (at most 63)',
-    'MONITOR_CONFIG environments[3].checks[0]: expected a path starting with /, got "api/health"',
+    'MONITOR_CONFIG environments[3].checks[0]: expected a path starting with / and without spaces, got "api/health"',
     'MONITOR_CONFIG environments[3].name: "Production" is already used by MONITOR_CONFIG environments[0]',
     'MONITOR_CONFIG environments[3].url: unknown variable ${NOT_SET}',
     'MONITOR_CONFIG github.repository: expected owner/name, got "not-a-repo"',
@@ -261,4 +261,9 @@ t.test('problems in MONITOR_CONFIG_YAML name that variable, and never echo an ex
     'MONITOR_CONFIG_YAML environments[0].url: expected an http or https URL, got "${PROD_URL}" (expanded value hidden)'
   ])
   t.match(problems({ MONITOR_CONFIG_YAML: 'environments: [\n' })[0], /^MONITOR_CONFIG_YAML: not valid YAML or JSON at line \d+, column \d+/)
+})
+
+t.test('a path with a space says that spaces are the problem, not the leading /', async (t) => {
+  const lines = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n    url: https://a.example.com\n    checks: ["/api/v1 status"]\n') })
+  t.same(lines, ['MONITOR_CONFIG environments[0].checks[0]: expected a path starting with / and without spaces, got "/api/v1 status"'])
 })
