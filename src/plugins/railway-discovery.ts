@@ -112,8 +112,12 @@ export async function withDiscoveredTargets (app: FastifyInstance, options: Moni
   }
   // One refresh at a time: a slow Railway (up to DISCOVERY_TIMEOUT_MS) never stacks them.
   let refreshing: Promise<void> | undefined
-  const timer = setInterval(() => { refreshing ??= refresh().finally(() => { refreshing = undefined }) }, discoveryIntervalMs)
-  timer.unref()
+  // Refreshes start once the app is ready, so the monitor they hand new lists to exists.
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => { refreshing ??= refresh().finally(() => { refreshing = undefined }) }, discoveryIntervalMs)
+    timer.unref()
+  })
   // A refresh under way is not awaited (Railway may hang up to DISCOVERY_TIMEOUT_MS); its answer is dropped.
   app.addHook('onClose', async () => { closed = true; clearInterval(timer) })
   return { ...options, targets: monitored }

@@ -294,7 +294,8 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
         return send(res, 400, { errors: problems.map((message) => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) })
       }
       const scripted = scripts.get(operation?.name?.value ?? '')
-      const step = scripted === undefined ? undefined : scripted.steps.shift() ?? scripted.after
+      // A step of `null` answers as usual (so no `??` here).
+      const step = scripted === undefined ? undefined : scripted.steps.length > 0 ? scripted.steps.shift() : scripted.after
       const failure = step === undefined ? failures.shift() ?? failingAll : step === null ? null : { mode: step, options: {} }
       if (failure !== null) return fail(res, failure.mode, failure.options)
       if (!authorized(req)) return graphqlError(res, 'Not Authorized', 'UNAUTHENTICATED')
