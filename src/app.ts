@@ -121,7 +121,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Zero-config Railway discovery adds the project's public services (plugins/railway-discovery.ts).
     const { withDiscoveredTargets } = await import('./plugins/railway-discovery.js')
     const monitorOptions = await withDiscoveredTargets(app, deps.monitor ?? {})
-    if ((monitorOptions.targets ?? config.monitor.environments).length > 0) await registerMonitor(app, monitorOptions)
+    // Registered even with nothing found yet: a refresh adds what Railway lists later.
+    await registerMonitor(app, monitorOptions)
   } else if (config.monitor.environments.length > 0) {
     await registerMonitor(app, deps.monitor ?? {})
   }

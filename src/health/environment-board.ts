@@ -21,12 +21,15 @@ export interface EnvironmentSummary {
 export interface EnvironmentBoard {
   set: (name: string, summary: EnvironmentSummary) => void
   entries: () => Readonly<Record<string, EnvironmentSummary>>
+  /** Forgets an environment that is no longer monitored (discovery removed it). */
+  delete: (name: string) => void
 }
 
 export function createEnvironmentBoard (): EnvironmentBoard {
   const summaries = new Map<string, EnvironmentSummary>()
   return {
     set: (name, summary) => { summaries.set(name, summary) },
-    entries: () => Object.fromEntries(summaries)
+    entries: () => Object.fromEntries(summaries),
+    delete: (name) => { summaries.delete(name) }
   }
 }

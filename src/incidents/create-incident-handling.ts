@@ -85,6 +85,11 @@ export interface IncidentHandling {
   readonly store: Store
   /** False when GITHUB_TOKEN or the repository is missing: state is kept, nothing is filed. */
   readonly githubConfigured: boolean
+  /**
+   * Replaces the monitored environments (discovery refresh): labels, `notify`, thresholds and
+   * Railway refs follow the new list, and open incidents of environments left out are retired.
+   */
+  setTargets: (targets: IncidentHandlingOptions['targets']) => void
   /** Starts leadership renewal and the delivery workers. */
   start: () => void
   /** Stops everything, then closes the store. */
@@ -126,6 +131,8 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     })
   }
   const lead: CycleLeadership = leadership ?? SOLE_LEADERSHIP
+  // The monitored environments by name; replaced whole by `setTargets`.
+  let targetOf = new Map(options.targets.map((t) => [t.name, t]))
 
   // Railway deployment context in incidents, fetched on failing results, never in the way (railway/incident-context.ts).
   let railway: IncidentContext | undefined
@@ -144,8 +151,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     // Bound once the worker exists: a rate limit on any request (a listing too) holds every write.
     let holdWrites: (until: Date) => void = () => {}
     const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal, onRateLimit: (until) => { holdWrites(until) } })
-    const labelsOf = new Map(options.targets.map((t) => [t.name, t.labels]))
-    github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => labelsOf.get(e) ?? [], redact, deploymentContextOf: railway?.sectionOf }), close: () => { shutdown.abort() } }
+    github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => targetOf.get(e)?.labels ?? [], redact, deploymentContextOf: railway?.sectionOf }), close: () => { shutdown.abort() } }
     const worker = createDeliveryWorker({
       channel: github, store, leadership: lead, log, redact, metrics, components, timing: options.delivery,
       onLinks: () => { for (const listener of linkListeners) listener() }
@@ -185,7 +191,6 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     minStatus.set(declaration.name, declaration.minStatus)
   }
   const allChannels = [...minStatus.keys()]
-  const targetOf = new Map(options.targets.map((t) => [t.name, t]))
   // An environment's channels: the record, then its `notify` (all declared channels by default).
   const routes = (environment: string | undefined): ChannelRoute[] => {
     const notify = environment === undefined ? undefined : targetOf.get(environment)?.notify
@@ -232,6 +237,11 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     workers,
     store,
     githubConfigured: github !== undefined,
+    setTargets (targets) {
+      targetOf = new Map(targets.map((t) => [t.name, t]))
+      railway?.setTargets(targets)
+      decider.setEnvironments(targets.map((t) => t.name))
+    },
     start () {
       leadership?.start()
       for (const worker of workers) worker.start()

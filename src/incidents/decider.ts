@@ -16,7 +16,7 @@ export interface DeciderOptions {
    * channel first); for an environment no longer configured (`retired`), every channel.
    */
   readonly routes: (environment: string | undefined) => readonly ChannelRoute[]
-  /** Names of the configured environments: open incidents of any other are retired. */
+  /** Names of the monitored environments at start: open incidents of any other are retired (see `setEnvironments`). */
   readonly environments: readonly string[]
   /** Incidents the record channel (GitHub) holds open, to adopt after lost state; once per leadership. */
   readonly openIncidents?: () => Promise<OpenIncident[]>
@@ -40,6 +40,12 @@ export interface Decider {
   submit: (results: readonly CheckResult[], at: Date) => void
   /** Runs the pending decisions now, and waits for a listing of open incidents under way (tests); never throws. */
   drain: () => Promise<void>
+  /**
+   * Replaces the monitored environments (discovery refresh): the open incident of each one no
+   * longer listed is retired by the next decision, like one found at start-up for an environment
+   * not configured; results still arriving for it are dropped until it is listed again.
+   */
+  setEnvironments: (names: readonly string[]) => void
   close: () => Promise<void>
 }
 
@@ -72,6 +78,9 @@ export function createDecider (options: DeciderOptions): Decider {
   let running: Promise<void> | undefined
   let retry: NodeJS.Timeout | undefined
   let closed = false
+  let configured = new Set(options.environments)
+  // Environments removed at runtime whose open incident (if any) is still to be retired.
+  const leaving = new Set<string>()
 
   // `peak`: the worst status the incident had reached before this event (incidents/routing.ts).
   const entriesFor = (event: IncidentEvent, peak: EnvironmentState['status'] | null, at: string, configured: boolean): NewOutboxEntry[] =>
@@ -119,7 +128,6 @@ export function createDecider (options: DeciderOptions): Decider {
     if (open === undefined) return { changed: [], retired: [] }
     // An environment with events still waiting is not adopted: its own events (a recovery, say) say more.
     const waitingFor = await store.pendingEnvironments()
-    const configured = new Set(options.environments)
     const changed: EnvironmentState[] = []
     const retired: Array<{ event: IncidentEvent, peak: EnvironmentState['status'] }> = []
     const iso = at.toISOString()
@@ -145,6 +153,15 @@ export function createDecider (options: DeciderOptions): Decider {
     const decidedAt = now()
     const states = await store.loadStates()
     const { changed, retired } = await applyFound(states, decidedAt)
+    const retiring = [...leaving]
+    for (const environment of retiring) {
+      const known = states.get(environment)
+      if (known?.outageSince == null || retired.some((r) => r.event.environment === environment)) continue
+      const event: IncidentEvent = { id: newId(), kind: 'retired', environment, incidentId: `${environment}@${known.outageSince}`, decidedAt: decidedAt.toISOString(), outageSince: known.outageSince, result: null }
+      retired.push({ event, peak: peakOf(known) ?? 'unhealthy' })
+      changed.push({ ...known, outageSince: null, lastFailures: [], lastNotifiedAt: null, lastChangedAt: null, peakStatus: null })
+      log.info({ module: 'incidents', environment }, 'retiring the open incident of an environment no longer monitored')
+    }
     for (const state of changed) {
       const last = lastDecided.get(state.environment)
       if (state.outageSince !== null && last !== undefined && !batch.has(state.environment)) batch.set(state.environment, last)
@@ -158,6 +175,7 @@ export function createDecider (options: DeciderOptions): Decider {
       for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), peakOf(previous), decidedAt.toISOString(), true))
     }
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
+    for (const environment of retiring) { leaving.delete(environment); lastDecided.delete(environment) }
     for (const [environment, item] of batch) lastDecided.set(environment, item)
     for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
@@ -171,12 +189,12 @@ export function createDecider (options: DeciderOptions): Decider {
   }
 
   async function drainNow (): Promise<void> {
-    while ((waiting.size > 0 || found !== undefined) && !closed) {
+    while ((waiting.size > 0 || found !== undefined || leaving.size > 0) && !closed) {
       const role = leadership.role()
       // Another replica leads and checks every environment itself: results this one checked before
       // (while cut off from the store, say) are older than the leader's and must never be decided
-      // on later, when this replica takes over.
-      if (role === 'follower') { waiting.clear(); return }
+      // on later, when this replica takes over. The leader retires what its own list dropped.
+      if (role === 'follower') { waiting.clear(); leaving.clear(); return }
       if (role !== 'leader') { scheduleRetry(); return }
       startReconcile()
       const batch = new Map(waiting)
@@ -202,7 +220,14 @@ export function createDecider (options: DeciderOptions): Decider {
 
   return {
     submit (results, at) {
-      for (const result of results) waiting.set(result.environment, { result, at })
+      for (const result of results) if (!leaving.has(result.environment)) waiting.set(result.environment, { result, at })
+      void drain()
+    },
+    setEnvironments (names) {
+      const next = new Set(names)
+      for (const environment of configured) if (!next.has(environment)) { leaving.add(environment); waiting.delete(environment) }
+      for (const environment of next) leaving.delete(environment)
+      configured = next
       void drain()
     },
     drain: async () => {

@@ -35,6 +35,8 @@ export interface MonitorOptions {
   /** How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take. */
   readonly staleAfterMs?: number
   readonly now?: () => Date
+  /** Told when targets given to `setTargets` take effect, at the start of a cycle (the incident side follows). */
+  readonly onTargetsApplied?: (targets: readonly EnvironmentTarget[]) => void
 }
 
 /** How one cycle ended (`skipped` is no longer produced: followers check too; kept for the metric's history). */
@@ -57,6 +59,11 @@ export interface Monitor {
   checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
   /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
   checkStaleness: () => void
+  /**
+   * Replaces the environments checked, from the next cycle on (never during one): new ones are
+   * checked then, and removed ones leave the board (and, after that cycle, the metrics).
+   */
+  setTargets: (targets: readonly EnvironmentTarget[]) => void
   /** Aborts a running cycle and waits for it. */
   close: () => Promise<void>
 }
@@ -73,7 +80,9 @@ export const MONITOR_COMPONENT = 'monitor'
  * leadership is unknown (state database unreachable) decisions wait.
  */
 export function createMonitor (options: MonitorOptions): Monitor {
-  const { targets, intervalMs, metrics, environments, components, redact, log } = options
+  const { intervalMs, metrics, environments, components, redact, log } = options
+  let targets = options.targets
+  let pending: readonly EnvironmentTarget[] | undefined
   const staleAfterMs = options.staleAfterMs ?? 2 * intervalMs
   const leadership = options.leadership ?? SOLE_LEADERSHIP
   const now = options.now ?? (() => new Date())
@@ -134,7 +143,21 @@ export function createMonitor (options: MonitorOptions): Monitor {
     return { status: 'healthy', latencyMs, details: details() }
   }
 
+  // Between cycles only: a cycle checks, shows and hands on one list of environments.
+  const applyPending = (): void => {
+    if (pending === undefined) return
+    const next = pending
+    pending = undefined
+    const kept = new Set(next.map((t) => t.name))
+    for (const target of targets) if (!kept.has(target.name)) environments.delete(target.name)
+    latest = latest.filter((r) => kept.has(r.environment))
+    targets = next
+    log.info({ environments: targets.map((t) => t.name) }, `monitoring ${targets.length} environment(s) from this cycle on`)
+    options.onTargetsApplied?.(targets)
+  }
+
   const runOnce = async (): Promise<CycleOutcome> => {
+    applyPending()
     const started = now()
     let outcome: CycleOutcome
     let error: string | undefined
@@ -187,6 +210,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       running ??= runOnce().finally(() => { running = undefined })
       return await running
     },
+    setTargets (next) { pending = next },
     checkStaleness () {
       const stale = staleness()
       if (stale !== undefined) components.record(MONITOR_COMPONENT, { status: 'degraded', latencyMs: 0, error: stale, details: details() })

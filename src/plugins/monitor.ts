@@ -27,6 +27,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Railway deploy events → checks, verifications and incidents (with RAILWAY_WEBHOOK_SECRET). */
     deployEvents: DeployEvents
+    /** Replaces the monitored environments from the next cycle on (discovery refresh, plugins/railway-discovery.ts). */
+    monitorTargets: { set: (targets: readonly EnvironmentTarget[]) => void }
   }
 }
 
@@ -69,6 +71,11 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     leadership: incidents.leadership,
     staleAfterMs,
     cycle: { concurrency, redact, ...options.cycle },
+    // The incident side and deploy events switch with the monitor, between two cycles.
+    onTargetsApplied: (next) => {
+      incidents.setTargets(next)
+      deployEvents?.setTargets(next)
+    },
     ...(options.now === undefined ? {} : { now: options.now })
   })
 
@@ -88,6 +95,8 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     })
     app.decorate('deployEvents', deployEvents)
   }
+
+  app.decorate('monitorTargets', { set: (next: readonly EnvironmentTarget[]) => { monitor.setTargets(next) } })
 
   // Other plugins (the prober) may have registered the scheduler already.
   if (!app.hasDecorator('scheduler')) await app.register(fastifySchedule)

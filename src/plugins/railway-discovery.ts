@@ -10,15 +10,53 @@ export const DISCOVERY_COMPONENT = 'railway_discovery'
 /** Deadline of one discovery (the transport's retries and rate-limit waits included). */
 const DISCOVERY_TIMEOUT_MS = 15_000
 
-const key = (t: EnvironmentTarget): string => `${t.name} ${t.url}${t.healthPath}`
+/** Successful refreshes in a row that must miss a discovered service before it is no longer monitored. */
+export const MISSES_BEFORE_REMOVAL = 2
+
+const sameTarget = (a: EnvironmentTarget, b: EnvironmentTarget): boolean => a.url === b.url && a.healthPath === b.healthPath && a.labels.join() === b.labels.join()
+
+/**
+ * What a successful refresh changes: every environment Railway lists now (configured ones first,
+ * as `mergeTargets` orders them), then each discovered one it no longer lists, kept until it was
+ * missing from MISSES_BEFORE_REMOVAL refreshes in a row (`misses` counts, and is updated here).
+ * Configured (monitor-file) environments are never removed: they are part of every list.
+ */
+export function refreshedTargets (monitored: readonly EnvironmentTarget[], listed: readonly EnvironmentTarget[], misses: Map<string, number>): { targets: EnvironmentTarget[], added: string[], changed: string[], missing: string[], removed: string[] } {
+  const now = new Map(listed.map((t) => [t.name, t]))
+  const before = new Map(monitored.map((t) => [t.name, t]))
+  const kept: EnvironmentTarget[] = []
+  const missing: string[] = []
+  const removed: string[] = []
+  for (const target of monitored) {
+    if (now.has(target.name)) continue
+    const count = (misses.get(target.name) ?? 0) + 1
+    if (count >= MISSES_BEFORE_REMOVAL) {
+      misses.delete(target.name)
+      removed.push(target.name)
+    } else {
+      misses.set(target.name, count)
+      missing.push(target.name)
+      kept.push(target)
+    }
+  }
+  for (const name of now.keys()) misses.delete(name)
+  return {
+    targets: [...listed, ...kept],
+    added: listed.filter((t) => !before.has(t.name)).map((t) => t.name),
+    changed: listed.filter((t) => before.has(t.name) && !sameTarget(before.get(t.name)!, t)).map((t) => t.name),
+    missing,
+    removed
+  }
+}
 
 /**
  * Zero-config discovery (docs/railway.md): asks Railway for every environment × service with a
  * public domain and returns the monitor's options with those targets added to the configured ones
- * (which win). The monitor's targets are fixed once it starts, so discovery runs at start-up; every
- * RAILWAY_DISCOVERY_INTERVAL it runs again and, when Railway's list differs from the monitored one,
- * the `railway_discovery` component turns degraded naming the difference (a restart picks it up).
- * A failed discovery is shown the same way, and Vigil goes on with the configured environments.
+ * (which win). Every RAILWAY_DISCOVERY_INTERVAL it asks again and hands the new list to the monitor
+ * (`app.monitorTargets`, from its next cycle): new services are checked at once, a service missing
+ * from MISSES_BEFORE_REMOVAL successful refreshes in a row is removed (its open incident retired).
+ * A failed refresh (error, timeout, rate limit) changes nothing and turns the `railway_discovery`
+ * component degraded; a failed start-up discovery leaves the configured environments until one works.
  */
 export async function withDiscoveredTargets (app: FastifyInstance, options: MonitorPluginOptions): Promise<MonitorPluginOptions> {
   const { config, redact, metrics, components } = app.vigil
@@ -32,6 +70,7 @@ export async function withDiscoveredTargets (app: FastifyInstance, options: Moni
   const message = (error: unknown): string => redact(error instanceof Error ? error.message : String(error))
 
   let monitored: EnvironmentTarget[] = [...configured]
+  const misses = new Map<string, number>()
   const started = Date.now()
   try {
     const found = await client.discover(projectId)
@@ -39,32 +78,47 @@ export async function withDiscoveredTargets (app: FastifyInstance, options: Moni
     components.record(DISCOVERY_COMPONENT, { status: 'healthy', latencyMs: Date.now() - started, details: { services: found.length, environments: monitored.map((t) => t.name) } })
     log.info({ environments: monitored.map((t) => ({ name: t.name, url: t.displayUrl, health_path: t.healthPath })) }, `discovered ${found.length} Railway service(s) with a public domain`)
   } catch (error) {
-    components.record(DISCOVERY_COMPONENT, { status: 'unhealthy', latencyMs: Date.now() - started, error: `discovery at start-up failed: ${message(error)}; monitoring the ${configured.length} configured environment(s) only, restart to try again` })
+    components.record(DISCOVERY_COMPONENT, { status: 'unhealthy', latencyMs: Date.now() - started, error: `discovery at start-up failed: ${message(error)}; monitoring the ${configured.length} configured environment(s) until a refresh succeeds` })
     log.error({ err: message(error) }, 'Railway discovery failed at start-up')
   }
 
+  let closed = false
   const refresh = async (): Promise<void> => {
     const at = Date.now()
+    let listed: EnvironmentTarget[]
+    let services: number
     try {
-      const now = toTargets(await client.discover(projectId))
-      const before = new Set(monitored.map(key))
-      const after = new Set(now.map(key))
-      const added = now.filter((t) => !before.has(key(t))).map((t) => t.name)
-      const removed = monitored.filter((t) => !after.has(key(t))).map((t) => t.name)
-      if (added.length === 0 && removed.length === 0) {
-        components.record(DISCOVERY_COMPONENT, { status: 'healthy', latencyMs: Date.now() - at, details: { services: now.length, environments: now.map((t) => t.name) } })
-        return
-      }
-      const change = `Railway's public services changed since start-up (new or changed: ${added.join(', ') || 'none'}; gone or changed: ${removed.join(', ') || 'none'}): restart Vigil to monitor the new list`
-      components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - at, error: change })
-      log.warn({ added, removed }, change)
+      const found = await client.discover(projectId)
+      listed = toTargets(found)
+      services = found.length
     } catch (error) {
-      components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - at, error: `discovery refresh failed: ${message(error)}` })
-      log.warn({ err: message(error) }, 'Railway discovery refresh failed')
+      if (closed) return
+      components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - at, error: `discovery refresh failed: ${message(error)}; still monitoring the last list (${monitored.length} environment(s))` })
+      log.warn({ err: message(error) }, 'Railway discovery refresh failed; the monitored list is unchanged')
+      return
     }
+    if (closed) return
+    const { targets, added, changed, missing, removed } = refreshedTargets(monitored, listed, misses)
+    monitored = targets
+    components.record(DISCOVERY_COMPONENT, {
+      status: 'healthy',
+      latencyMs: Date.now() - at,
+      details: { services, environments: monitored.map((t) => t.name), ...(missing.length > 0 ? { missing_from_railway: missing } : {}) }
+    })
+    if (missing.length > 0) log.warn({ missing }, `Railway no longer lists ${missing.join(', ')}: removed if the next refresh does not list it either`)
+    if (added.length + changed.length + removed.length === 0) return
+    log.info({ added, changed, removed, missing }, 'Railway\'s public services changed: the monitor follows from its next cycle')
+    if (app.hasDecorator('monitorTargets')) app.monitorTargets.set(monitored)
   }
-  const timer = setInterval(() => { void refresh() }, discoveryIntervalMs)
-  timer.unref()
-  app.addHook('onClose', async () => { clearInterval(timer) })
+  // One refresh at a time: a slow Railway (up to DISCOVERY_TIMEOUT_MS) never stacks them.
+  let refreshing: Promise<void> | undefined
+  // Refreshes start once the app is ready, so the monitor they hand new lists to exists.
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => { refreshing ??= refresh().finally(() => { refreshing = undefined }) }, discoveryIntervalMs)
+    timer.unref()
+  })
+  // A refresh under way is not awaited (Railway may hang up to DISCOVERY_TIMEOUT_MS); its answer is dropped.
+  app.addHook('onClose', async () => { closed = true; clearInterval(timer) })
   return { ...options, targets: monitored }
 }

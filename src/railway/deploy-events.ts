@@ -39,6 +39,8 @@ export interface DeployEvents {
   receive: (event: DeployEvent) => void
   /** Resolves when no work is under way (tests, benchmarks). */
   idle: () => Promise<void>
+  /** Replaces the environments events are matched to (discovery refresh); work under way goes on. */
+  setTargets: (targets: readonly EnvironmentTarget[]) => void
   /** Stops verifications under way and waits for them. */
   close: () => Promise<void>
 }
@@ -79,7 +81,8 @@ const abortedCheck = (environment: string): CheckResult => ({
  * happens until one of its verifications passes, so a rollback never loops.
  */
 export function createDeployEvents (options: DeployEventsOptions): DeployEvents {
-  const { targets, checkNow, metrics, redact } = options
+  const { checkNow, metrics, redact } = options
+  let targets = options.targets
   const log = options.log ?? silentLog
   const verify = options.verify ?? verifyUntilHealthy
   const gate = options.gate ?? createEventGate()
@@ -181,6 +184,7 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
   }
 
   return {
+    setTargets (next) { targets = next },
     receive (event) {
       if (shutdown.signal.aborted) return
       const verdict = gate.admit(event)

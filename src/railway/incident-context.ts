@@ -13,6 +13,8 @@ export interface IncidentContext {
   prefetch: (results: ReadonlyArray<{ readonly environment: string, readonly status: string }>) => void
   /** The Markdown section for an issue or comment; undefined when Railway has nothing (yet). Waits ~2 s at most, never throws. */
   sectionOf: (environment: string) => Promise<string | undefined>
+  /** Replaces the monitored environments (discovery refresh); their refs are used from then on. */
+  setTargets: (targets: ReadonlyArray<{ readonly name: string }>) => void
 }
 
 export interface IncidentContextOptions extends Partial<Pick<ContextCacheOptions, 'ttlMs' | 'fetchTimeoutMs' | 'waitMs'>> {
@@ -39,12 +41,13 @@ export function createIncidentContext (config: Config, options: IncidentContextO
   const { token, tokenKind, apiUrl, projectId } = config.railway
   if (token === undefined || tokenKind === undefined) throw new Error('createIncidentContext needs a Railway token')
   const fetch = options.fetch ?? createRailwayClient({ apiUrl, token, tokenKind, projectId, redact, metrics }).deploymentContext
-  const refs = new Map(options.targets.map((t) => [t.name, refOfTarget(t)]))
+  let refs = new Map(options.targets.map((t) => [t.name, refOfTarget(t)]))
   const cache = createContextCache({ ...options, fetch, refOf: (environment) => refs.get(environment), log })
   return {
     prefetch (results) {
       for (const result of results) if (result.status !== 'healthy') cache.prefetch(result.environment)
     },
+    setTargets (targets) { refs = new Map(targets.map((t) => [t.name, refOfTarget(t)])) },
     async sectionOf (environment) {
       const context: DeploymentContext | undefined = await cache.contextOf(environment)
       return context === undefined ? undefined : renderDeploymentContext(context, tokenKind)

@@ -91,16 +91,4 @@ t.test('a failed discovery at start-up is shown, and Vigil still starts', async 
   t.equal((await app.inject('/health')).statusCode, 200)
 })
 
-t.test('a change in Railway\'s services after start-up turns the discovery component degraded, naming it', async (t) => {
-  const railway = await standIn(t)
-  const { app, checked } = await startVigil(t, railway, { RAILWAY_DISCOVERY_INTERVAL: '1s' })
-  await waitFor('four environments checked', () => checked.size === 4)
-  railway.fixtures.services.push({ id: 'svc-docs', name: 'docs' })
-  railway.fixtures.instances.push({ environmentId: 'env-prod', serviceId: 'svc-docs', healthcheckPath: null, serviceDomains: ['docs.up.railway.app'] })
-  const component = await waitFor('the change to show', async () => {
-    const c = (await app.inject('/health/detailed')).json().components.railway_discovery
-    return c.status === 'degraded' && c
-  })
-  t.match(component.error, 'new or changed: production-docs')
-  t.match(component.error, 'restart Vigil')
-})
+// Refreshes (services added, removed, failing) are in discovery-refresh.test.ts.

@@ -84,6 +84,12 @@ export interface RailwayStandIn {
   readonly rollbacks: string[]
   failNext: (count: number, mode: RailwayFailure, options?: RailwayFailureOptions) => void
   failAll: (mode: RailwayFailure | null, options?: RailwayFailureOptions) => void
+  /**
+   * Answers the next requests of one operation (e.g. `VigilProjectServices`) in turn: `null` as
+   * usual, a mode failing that way; the requests after the steps as `after` (usual by default).
+   * Other operations are not affected; `script(operation, [])` ends the script.
+   */
+  script: (operation: string, steps: ReadonlyArray<RailwayFailure | null>, after?: RailwayFailure | null) => void
   /** Headers added to every successful answer, e.g. `{ remaining: 0, resetInSeconds: 2 }` to signal an exhausted quota. */
   setRateLimit: (limit: { remaining: number, resetInSeconds: number } | null) => void
   close: () => Promise<void>
@@ -150,6 +156,7 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
   const rollbacks: string[] = []
   let failures: Array<{ mode: RailwayFailure, options: RailwayFailureOptions }> = []
   let failingAll: { mode: RailwayFailure, options: RailwayFailureOptions } | null = null
+  const scripts = new Map<string, { steps: Array<RailwayFailure | null>, after: RailwayFailure | null }>()
   let rateLimit: { remaining: number, resetInSeconds: number } | null = null
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -286,7 +293,10 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
         violations.push(...problems.map((p) => `${operation?.name?.value ?? 'anonymous'}: ${p}`))
         return send(res, 400, { errors: problems.map((message) => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) })
       }
-      const failure = failures.shift() ?? failingAll
+      const scripted = scripts.get(operation?.name?.value ?? '')
+      // A step of `null` answers as usual (so no `??` here).
+      const step = scripted === undefined ? undefined : scripted.steps.length > 0 ? scripted.steps.shift() : scripted.after
+      const failure = step === undefined ? failures.shift() ?? failingAll : step === null ? null : { mode: step, options: {} }
       if (failure !== null) return fail(res, failure.mode, failure.options)
       if (!authorized(req)) return graphqlError(res, 'Not Authorized', 'UNAUTHENTICATED')
       const result = execute({ schema, document, rootValue, variableValues: variables }) as { data?: unknown, errors?: readonly Error[] }
@@ -310,6 +320,10 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
     rollbacks,
     failNext: (count, mode, failureOptions = {}) => { failures = [...failures, ...Array.from({ length: count }, () => ({ mode, options: failureOptions }))] },
     failAll: (mode, failureOptions = {}) => { failingAll = mode === null ? null : { mode, options: failureOptions } },
+    script: (operation, steps, after = null) => {
+      if (steps.length === 0 && after === null) scripts.delete(operation)
+      else scripts.set(operation, { steps: [...steps], after })
+    },
     setRateLimit: (limit) => { rateLimit = limit },
     close: async () => {
       server.closeAllConnections()
