@@ -280,7 +280,7 @@ function deploySection (deploy: DeployNote | undefined): string[] {
   }
   if (rollback !== undefined) {
     lines.push('', rollback.outcome === 'requested'
-      ? `**Automatic rollback:** Vigil asked Railway to roll back to deployment \`${cell(rollback.toDeploymentId ?? '?')}\` (\`auto_rollback: true\`), once, and verifies it next.`
+      ? `**Automatic rollback:** Vigil asked Railway to roll back to deployment \`${cell(rollback.toDeploymentId ?? '?')}\` (\`auto_rollback: true\`), once, and verifies it when Railway reports it deployed.`
       : `**Automatic rollback not done:** ${cell(rollback.reason ?? rollback.outcome)}. Roll back by hand (see the action items).`)
   }
   return lines

@@ -165,11 +165,9 @@ export function createDeployEvents (options: DeployEventsOptions): DeployEvents 
       }
       log.warn({ module: 'railway', environment: target.name, deployment: event.deploymentId, tries: outcome.attempts }, `the deployment of ${target.name} never verified healthy`)
       const rolled = of === 'deployment' && target.autoRollback === true && !disarmed.has(target.name) ? await rollBack(target, event) : rollback
+      // The rolled-back deployment is verified when Railway reports it deployed (onDeployed, within
+      // ROLLBACK_WINDOW_MS): checking now would judge the failed deployment Railway is still replacing.
       submit({ ...last, deploy: { event: noteOf(event), verification, ...(rolled === undefined ? {} : { rollback: rolled }) } })
-      if (of === 'deployment' && rolled?.outcome === 'requested') {
-        if (verifying.get(target.name) === controller) verifying.delete(target.name)
-        await verifyDeployment(target, event, 'rollback', rolled)
-      }
     } finally {
       if (verifying.get(target.name) === controller) verifying.delete(target.name)
     }

@@ -25,11 +25,14 @@ t.test('auto_rollback: a deployment that never verifies is rolled back exactly o
   t.same(railway.rollbacks, ['dep-api-production-2'], 'rolled back once, to the deployment Railway names')
   t.match(issue.body, /Automatic rollback:.*`dep-api-production-2`/)
 
-  // Vigil verifies the rolled-back deployment at once; it fails too: said in a comment, no second rollback.
+  // Nothing is verified before Railway reports the rolled-back deployment live.
+  await d.idle()
+  t.same(d.github.issues[0]!.comments, [], 'no verdict on the rollback before Railway deployed it')
+  // Railway's own event for the rollback's deployment arrives: verified; it fails too: said in a
+  // comment, never rolled back again.
+  t.equal(await d.deliver(deployed('dep-api-production-4', new Date(Date.now() + 1000))), 202)
   const comment = await waitFor('the rollback verification comment', () => d.github.issues[0]!.comments[0], 5_000)
   t.match(comment.body, 'rolled-back deployment never verified healthy either')
-  // Railway's own event for the rollback's deployment arrives: verified again, never rolled back again.
-  t.equal(await d.deliver(deployed('dep-api-production-4', new Date(Date.now() + 1000))), 202)
   await d.idle()
   // And a later bad deployment while still failing: the rollback stays disarmed until a verification passes.
   t.equal(await d.deliver(deployed('dep-api-production-5', new Date(Date.now() + 2000))), 202)
