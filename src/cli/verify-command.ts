@@ -28,9 +28,6 @@ Exit status: 0 healthy, 1 never healthy (or cancelled), 2 usage or configuration
 const MAX_ATTEMPTS = 1000
 const MAX_DELAY_MS = 3_600_000
 
-/** Read from the monitor file's `verify_attempts` / `verify_delay` when the configuration has them. */
-type VerifySettings = Partial<Readonly<{ verifyAttempts: number, verifyDelayMs: number }>>
-
 const failuresOf = (result: CheckResult): string => result.failures.length === 0 ? result.status : result.failures.join('; ')
 
 function progressLine (target: EnvironmentTarget, attempt: number, max: number, result: CheckResult): string {
@@ -87,7 +84,7 @@ export async function runVerify (argv: readonly string[], io: CliIo): Promise<nu
   const context = await loadCheckContext(io, 'verify')
   if (context === undefined) return EXIT.usage
   const { redact, out } = context
-  const target: EnvironmentTarget & VerifySettings = pickEnvironment(context.targets, flags.env)
+  const target: EnvironmentTarget = pickEnvironment(context.targets, flags.env)
   const attempts = attemptsFlag ?? target.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS
   const delayMs = delayFlag ?? target.verifyDelayMs ?? DEFAULT_VERIFY_DELAY_MS
   const outcome = await verifyUntilHealthy(async () => await checkEnvironment(target, { signal: io.signal, redact }), {

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Status } from '../health/status.js'
+import { parseDuration } from '../config/duration.js'
+import { DEPLOY_DEFAULTS } from '../config/monitor-schema.js'
 import type { CheckResult } from './types.js'
 
-/** Railway-style post-deploy verification defaults: 12 tries, 10 s apart (about two minutes). */
-export const DEFAULT_VERIFY_ATTEMPTS = 12
-/** Time between two tries of a verification unless told otherwise, in milliseconds. */
-export const DEFAULT_VERIFY_DELAY_MS = 10_000
+/** Post-deploy verification tries unless told otherwise: the monitor file's `verify_attempts` default (12). */
+export const DEFAULT_VERIFY_ATTEMPTS: number = DEPLOY_DEFAULTS.verify_attempts
+/** Time between two tries of a verification unless told otherwise, in milliseconds: `verify_delay`'s default (10 s). */
+export const DEFAULT_VERIFY_DELAY_MS: number = parseDuration(DEPLOY_DEFAULTS.verify_delay)!
 
 /** How a verification runs. */
 export interface VerifyOptions {
