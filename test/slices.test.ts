@@ -1,0 +1,19 @@
+import { test } from 'tap'
+import { forEachInSlices } from '../src/slices.js'
+
+test('visits every item once, in order, and lets the event loop run between slices', async (t) => {
+  const items = Array.from({ length: 10 }, (_, i) => i)
+  const seen: string[] = []
+  // An immediate queued now runs only if the loop turns between slices.
+  setImmediate(() => seen.push('loop'))
+  await forEachInSlices(items, 4, (item, index) => { t.equal(item, index); seen.push(String(item)) })
+  t.same(seen, ['0', '1', '2', '3', 'loop', '4', '5', '6', '7', '8', '9'])
+})
+
+test('an empty list and a slice size below 1 still work; a throwing fn rejects', async (t) => {
+  let calls = 0
+  await forEachInSlices([], 10, () => { calls++ })
+  await forEachInSlices([1, 2, 3], 0, () => { calls++ })
+  t.equal(calls, 3)
+  await t.rejects(forEachInSlices([1, 2], 1, (item) => { if (item === 2) throw new Error('boom') }), /boom/)
+})
