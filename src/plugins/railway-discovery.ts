@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { EnvironmentTarget } from '../monitor/types.js'
 import { createRailwayClient } from '../railway/client.js'
 import { discoveredTargets, mergeTargets } from '../railway/discovery.js'
@@ -9,6 +10,12 @@ import type { MonitorPluginOptions } from './monitor.js'
 export const DISCOVERY_COMPONENT = 'railway_discovery'
 /** Deadline of one discovery (the transport's retries and rate-limit waits included). */
 const DISCOVERY_TIMEOUT_MS = 15_000
+/**
+ * How long start-up waits for the first discovery before the server goes on without it: `/health`
+ * must answer within a second or two of start (Railway's probe), whatever Railway's API does.
+ * A later answer is applied like a refresh, from the monitor's next cycle.
+ */
+export const STARTUP_DISCOVERY_WAIT_MS = 2000
 
 /** Successful refreshes in a row that must miss a discovered service before it is no longer monitored. */
 export const MISSES_BEFORE_REMOVAL = 2
@@ -71,33 +78,42 @@ export async function withDiscoveredTargets (app: FastifyInstance, options: Moni
 
   let monitored: EnvironmentTarget[] = [...configured]
   const misses = new Map<string, number>()
-  const started = Date.now()
-  try {
-    const found = await client.discover(projectId)
-    monitored = toTargets(found)
-    components.record(DISCOVERY_COMPONENT, { status: 'healthy', latencyMs: Date.now() - started, details: { services: found.length, environments: monitored.map((t) => t.name) } })
-    log.info({ environments: monitored.map((t) => ({ name: t.name, url: t.displayUrl, health_path: t.healthPath })) }, `discovered ${found.length} Railway service(s) with a public domain`)
-  } catch (error) {
-    components.record(DISCOVERY_COMPONENT, { status: 'unhealthy', latencyMs: Date.now() - started, error: `discovery at start-up failed: ${message(error)}; monitoring the ${configured.length} configured environment(s) until a refresh succeeds` })
+  const startupFailed = (error: unknown, at: number): void => {
+    components.record(DISCOVERY_COMPONENT, { status: 'unhealthy', latencyMs: Date.now() - at, error: `discovery at start-up failed: ${message(error)}; monitoring the ${configured.length} configured environment(s) until a refresh succeeds` })
     log.error({ err: message(error) }, 'Railway discovery failed at start-up')
+  }
+  const started = Date.now()
+  const first = client.discover(projectId).then((found) => ({ found }), (error: unknown) => ({ error }))
+  const answer = await Promise.race([first, sleep(STARTUP_DISCOVERY_WAIT_MS, undefined, { ref: false })])
+  // Railway answered in time: start with its list. Otherwise the server starts with the configured
+  // environments and the late answer is applied once the app is ready (below).
+  if (answer === undefined) {
+    components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - started, error: `Railway has not answered the start-up discovery within ${STARTUP_DISCOVERY_WAIT_MS / 1000} s; monitoring the ${configured.length} configured environment(s) until it does` })
+    log.warn({ wait_ms: STARTUP_DISCOVERY_WAIT_MS }, 'Railway discovery is slow at start-up: starting without it; discovered services are added when Railway answers')
+  } else if ('error' in answer) {
+    startupFailed(answer.error, started)
+  } else {
+    monitored = toTargets(answer.found)
+    components.record(DISCOVERY_COMPONENT, { status: 'healthy', latencyMs: Date.now() - started, details: { services: answer.found.length, environments: monitored.map((t) => t.name) } })
+    log.info({ environments: monitored.map((t) => ({ name: t.name, url: t.displayUrl, health_path: t.healthPath })) }, `discovered ${answer.found.length} Railway service(s) with a public domain`)
   }
 
   let closed = false
   const refresh = async (): Promise<void> => {
     const at = Date.now()
-    let listed: EnvironmentTarget[]
-    let services: number
-    try {
-      const found = await client.discover(projectId)
-      listed = toTargets(found)
-      services = found.length
-    } catch (error) {
-      if (closed) return
-      components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - at, error: `discovery refresh failed: ${message(error)}; still monitoring the last list (${monitored.length} environment(s))` })
-      log.warn({ err: message(error) }, 'Railway discovery refresh failed; the monitored list is unchanged')
+    const answered = await client.discover(projectId).then((found) => ({ found }), (error: unknown) => ({ error }))
+    apply(answered, at)
+  }
+  // What one discovery answer changes (a refresh, or a start-up answer that came late).
+  const apply = (answered: { found: DiscoveredService[] } | { error: unknown }, at: number): void => {
+    if (closed) return
+    if ('error' in answered) {
+      components.record(DISCOVERY_COMPONENT, { status: 'degraded', latencyMs: Date.now() - at, error: `discovery refresh failed: ${message(answered.error)}; still monitoring the last list (${monitored.length} environment(s))` })
+      log.warn({ err: message(answered.error) }, 'Railway discovery refresh failed; the monitored list is unchanged')
       return
     }
-    if (closed) return
+    const listed = toTargets(answered.found)
+    const services = answered.found.length
     const { targets, added, changed, missing, removed } = refreshedTargets(monitored, listed, misses)
     monitored = targets
     components.record(DISCOVERY_COMPONENT, {
@@ -115,6 +131,12 @@ export async function withDiscoveredTargets (app: FastifyInstance, options: Moni
   // Refreshes start once the app is ready, so the monitor they hand new lists to exists.
   let timer: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
+    if (answer === undefined) {
+      // The start-up discovery still running counts as the refresh under way: none stacks on it.
+      refreshing = first.then((answered) => {
+        if ('error' in answered) { if (!closed) startupFailed(answered.error, started) } else apply(answered, started)
+      }).finally(() => { refreshing = undefined })
+    }
     timer = setInterval(() => { refreshing ??= refresh().finally(() => { refreshing = undefined }) }, discoveryIntervalMs)
     timer.unref()
   })

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
+import { STARTUP_DISCOVERY_WAIT_MS } from '../../src/plugins/railway-discovery.js'
 import type { EnvironmentTarget } from '../../src/monitor/types.js'
 import { checkResult } from '../support/check-results.js'
 import { testConfig } from '../support/config.js'
@@ -89,6 +90,25 @@ t.test('a failed discovery at start-up is shown, and Vigil still starts', async 
   t.match(report.components.railway_discovery.error, 'discovery at start-up failed: Railway project_services: GraphQL error: Not Authorized for [REDACTED]')
   t.equal(checked.size, 0)
   t.equal((await app.inject('/health')).statusCode, 200)
+})
+
+t.test('a slow Railway does not hold start-up: Vigil starts with the configured environments and adds the discovered ones when Railway answers', async (t) => {
+  const railway = await standIn(t)
+  // Answers as usual, but only after the start-up wait has passed.
+  railway.failNext(1, 'slow', { delayMs: STARTUP_DISCOVERY_WAIT_MS + 1500 })
+  const { app, checked } = await startVigil(t, railway, { MONITOR_INTERVAL: '100ms', RAILWAY_DISCOVERY_INTERVAL: '300ms' })
+  // Ready while Railway's first answer is still on its way.
+  t.equal(railway.requests.length, 1)
+  const starting = (await app.inject('/health/detailed')).json().components.railway_discovery
+  t.equal(starting.status, 'degraded')
+  t.match(starting.error, 'has not answered the start-up discovery')
+  t.equal((await app.inject('/health')).statusCode, 200)
+  t.equal(checked.size, 0)
+  await waitFor('the discovered services are checked', () => checked.size === 4)
+  t.equal((await app.inject('/health/detailed')).json().components.railway_discovery.status, 'healthy')
+  // The late answer counted as the refresh under way: no other request was made while it ran.
+  await waitFor('a refresh after the late answer', () => railway.requests.length >= 2)
+  t.ok(railway.requests.slice(1).every((r) => r.at >= railway.requests[0]!.at + STARTUP_DISCOVERY_WAIT_MS + 1500))
 })
 
 // Refreshes (services added, removed, failing) are in discovery-refresh.test.ts.

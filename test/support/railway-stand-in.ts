@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { buildClientSchema, execute, parse, validate, type DocumentNode, type GraphQLSchema, type IntrospectionQuery, type OperationDefinitionNode } from 'graphql'
 
 /** Railway's published schema (see /work/shared/railway/README.md), shared by tests and the stand-in. */
@@ -64,13 +65,16 @@ export interface RailwayRequest {
 }
 
 /** How the stand-in fails on demand. */
-export type RailwayFailure = 'server-error' | 'hang' | 'rate-limited' | 'graphql-error' | 'bad-gateway'
+/** `slow` is not a failure of the answer: it answers as usual after `delayMs`. */
+export type RailwayFailure = 'server-error' | 'hang' | 'rate-limited' | 'graphql-error' | 'bad-gateway' | 'slow'
 
 export interface RailwayFailureOptions {
   /** For `rate-limited`: seconds in Retry-After and until X-RateLimit-Reset (default 1). */
   retryAfterSeconds?: number
   /** For `graphql-error`: the message (default Railway's "Problem processing request"). */
   message?: string
+  /** For `slow`: ms before the usual answer (default 3000). */
+  delayMs?: number
 }
 
 export interface RailwayStandIn {
@@ -269,7 +273,7 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
 
   const server = createServer((req, res) => {
     const at = Date.now()
-    readBody(req).then((text) => {
+    readBody(req).then(async (text) => {
       if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/graphql/v2') {
         violations.push(`${req.method ?? '?'} ${req.url ?? '?'}: not Railway's GraphQL endpoint`)
         return send(res, 404, { message: 'Not Found' })
@@ -297,7 +301,8 @@ export async function startRailwayStandIn (options: RailwayStandInOptions = {}):
       // A step of `null` answers as usual (so no `??` here).
       const step = scripted === undefined ? undefined : scripted.steps.length > 0 ? scripted.steps.shift() : scripted.after
       const failure = step === undefined ? failures.shift() ?? failingAll : step === null ? null : { mode: step, options: {} }
-      if (failure !== null) return fail(res, failure.mode, failure.options)
+      if (failure !== null && failure.mode === 'slow') await sleep(failure.options.delayMs ?? 3000)
+      else if (failure !== null) return fail(res, failure.mode, failure.options)
       if (!authorized(req)) return graphqlError(res, 'Not Authorized', 'UNAUTHENTICATED')
       const result = execute({ schema, document, rootValue, variableValues: variables }) as { data?: unknown, errors?: readonly Error[] }
       const headers: Record<string, string> = rateLimit === null
