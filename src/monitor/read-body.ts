@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici'
+import type { Readable } from 'node:stream'
 
 /** A response body read up to a limit: the text, or `tooLarge` when it went past the limit. */
 export type BodyRead =
@@ -9,7 +9,7 @@ export type BodyRead =
  * Reads a body up to `limit` bytes. Past the limit it stops and destroys the stream, so a 2 GB
  * body costs at most `limit` bytes of memory and no more reading.
  */
-export async function readBodyCapped (body: Dispatcher.ResponseData['body'], limit: number): Promise<BodyRead> {
+export async function readBodyCapped (body: Readable, limit: number): Promise<BodyRead> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
