@@ -5,6 +5,8 @@ import { proxyFor } from '../../src/monitor/check-dispatcher.js'
 import { checkEnvironment } from '../../src/monitor/check-environment.js'
 import { describeError } from '../../src/monitor/describe-error.js'
 import { redirected } from '../../src/monitor/send-request.js'
+import { makeCertificate } from '../support/certificates.js'
+import { startTargetServer } from '../support/target-server.js'
 import { testTarget } from '../support/targets.js'
 
 t.test('proxyFor: the https proxy falls back to the http one, and NO_PROXY bypasses by host, suffix, port and *', async (t) => {
@@ -76,4 +78,16 @@ t.test('a proxy that refuses the tunnel is named with its status', async (t) => 
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
   const result = await checkEnvironment(testTarget('https://status.example', { proxy: { httpProxy: url, httpsProxy: '', noProxy: '' } }))
   t.same(result.failures, ['/health: proxy refused the tunnel (HTTP 407)'])
+})
+
+t.test('a server whose certificate fails verification never receives the request (its headers may carry keys)', async (t) => {
+  const certificate = await makeCertificate(90)
+  const server = await startTargetServer(certificate)
+  t.teardown(async () => { await server.close() })
+  const result = await checkEnvironment(testTarget(server.url, { headers: { 'x-api-key': 'k3y-value' } }))
+  t.same(result.failures, ['TLS certificate is self-signed and not trusted'])
+  t.equal(server.requests.length, 0)
+  const skipped = await checkEnvironment(testTarget(server.url, { tlsSkipVerify: true }))
+  t.equal(skipped.status, 'healthy', 'with tls_skip_verify the same connection carries the request')
+  t.equal(server.requests.length, 1)
 })
