@@ -1,71 +1,170 @@
-import { TLSSocket } from 'node:tls'
-import { buildConnector, Client, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
+import { once } from 'node:events'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { connect as netConnect, isIP, type Socket } from 'node:net'
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls'
 import { inspectTls, TlsProblemsError, type TlsObservation } from './tls-inspection.js'
-import type { EnvironmentTarget } from './types.js'
+import type { EnvironmentTarget, ProxySettings } from './types.js'
 
-/** A dispatcher for one check, and what TLS showed per origin (the first connection's view). */
-export interface CheckDispatcher {
-  readonly dispatcher: Dispatcher
+/**
+ * Opens the connections of one check: each a fresh one (no pool, no keep-alive), through the
+ * environment's proxy if any, with the TLS of every connection inspected before it is used.
+ */
+export interface CheckConnector {
+  /**
+   * A connected socket to `url`'s origin: plain for http, a TLS socket whose handshake is done and
+   * verified for https. Rejects with the socket's error, a `TlsProblemsError`, a `ProxyRefusedError`,
+   * or the signal's reason when it aborts.
+   */
+  readonly connect: (url: URL, signal: AbortSignal) => Promise<Socket>
   /** The first TLS observation of `origin` (`https://host:port`), if a connection was made. */
   readonly tlsOf: (origin: string) => TlsObservation | undefined
-  readonly close: () => Promise<void>
+  /** Destroys every connection of the check still open. */
+  readonly close: () => void
 }
 
-const NO_PROXY = { httpProxy: '', httpsProxy: '', noProxy: '' }
+/** A proxy that did not open the tunnel: its HTTP status. */
+export class ProxyRefusedError extends Error {
+  readonly code = 'VIGIL_PROXY_REFUSED'
+  constructor (readonly proxyStatus: number) {
+    super(`proxy answered HTTP ${proxyStatus}`)
+    this.name = 'ProxyRefusedError'
+  }
+}
 
 /** The certificates of a PEM bundle, one string each (Node reads only the first of a single string). */
 export function splitPem (pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
 }
 
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 }
+
+/** `url`'s host name without IPv6 brackets, and its port (the scheme's default when absent). */
+function endpointOf (url: URL): { host: string, port: number } {
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (DEFAULT_PORTS[url.protocol] ?? 80) }
+}
+
 /**
- * Builds the dispatcher of one check: the environment's proxies (HTTP_PROXY family or its own
- * `proxy`, through undici's EnvHttpProxyAgent), its CA, redirects, and a TLS inspection on every
- * connection. Connections always complete the handshake unverified; Vigil then verifies them
- * itself so that it can name every problem and still read the certificate when verification is off.
+ * The proxy for `url` under `settings`, or undefined for a direct connection. The rules of curl
+ * and of the HTTP client Vigil used before: https falls back to the http proxy; NO_PROXY is a list
+ * split on commas and spaces, `*` bypasses every host, an entry matches its host and that host's
+ * subdomains (a leading `.` or `*.` is ignored), and `host:port` matches that port only.
  */
-export function createCheckDispatcher (target: EnvironmentTarget, now: () => Date): CheckDispatcher {
+export function proxyFor (url: URL, settings: ProxySettings | undefined): URL | undefined {
+  if (settings === undefined) return undefined
+  const proxy = url.protocol === 'https:' ? (settings.httpsProxy === '' ? settings.httpProxy : settings.httpsProxy) : settings.httpProxy
+  if (proxy === '') return undefined
+  const noProxy = settings.noProxy.trim()
+  if (noProxy === '*') return undefined
+  const host = url.hostname.toLowerCase()
+  const { port } = endpointOf(url)
+  for (const entry of noProxy.split(/[,\s]/)) {
+    if (entry === '') continue
+    const parsed = /^(.+):(\d+)$/.exec(entry)
+    const name = (parsed?.[1] ?? entry).replace(/^\*?\./, '').toLowerCase()
+    if (parsed !== null && Number(parsed[2]) !== port) continue
+    if (host === name || host.endsWith(`.${name}`)) return undefined
+  }
+  return new URL(proxy)
+}
+
+/** Resolves when `socket` emits `event`; on error or abort destroys it and rejects. */
+async function ready (socket: Socket, event: string, signal: AbortSignal): Promise<void> {
+  try {
+    await once(socket, event, { signal })
+  } catch (error) {
+    socket.destroy()
+    throw signal.aborted ? signal.reason : error
+  }
+}
+
+/** Opens a CONNECT tunnel to `host:port` through `proxy` (Node parses the proxy's answer). */
+async function tunnel (proxy: URL, host: string, port: number, signal: AbortSignal, track: (socket: Socket) => void): Promise<Socket> {
+  const authority = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`
+  const authorization = proxy.username === '' && proxy.password === ''
+    ? {}
+    : { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` }
+  const request = (proxy.protocol === 'https:' ? httpsRequest : httpRequest)({
+    ...endpointOf(proxy),
+    method: 'CONNECT',
+    path: authority,
+    headers: { host: authority, ...authorization },
+    agent: false,
+    signal
+  })
+  request.on('socket', track)
+  request.end()
+  // A 2xx opens the tunnel ('connect'); any other answer is an ordinary 'response'.
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const fail = (error: unknown): void => { request.destroy(); reject(signal.aborted ? signal.reason : error) }
+    request.once('error', fail)
+    request.once('response', (answer: IncomingMessage) => { answer.destroy(); fail(new ProxyRefusedError(answer.statusCode ?? 0)) })
+    request.once('connect', (answer: IncomingMessage, connected: Socket, head: Buffer) => {
+      track(connected)
+      if ((answer.statusCode ?? 0) < 200 || (answer.statusCode ?? 0) > 299) { connected.destroy(); fail(new ProxyRefusedError(answer.statusCode ?? 0)); return }
+      if (head.length > 0) connected.unshift(head)
+      resolve(connected)
+    })
+  })
+  return socket
+}
+
+/**
+ * Builds the connector of one check: the environment's proxy (its own `proxy` or the HTTP_PROXY
+ * family, CONNECT tunnels for every target), its CA, and a TLS inspection on every connection.
+ * Connections always complete the handshake unverified; Vigil then verifies them itself (before
+ * a byte of the request is sent) so that it can name every problem and still read the
+ * certificate when verification is off (`tls_skip_verify`).
+ */
+export function createCheckConnector (target: EnvironmentTarget, now: () => Date): CheckConnector {
   const observations = new Map<string, TlsObservation>()
   const verify = target.tlsSkipVerify !== true
-  const tls = {
-    rejectUnauthorized: false,
-    timeout: target.timeoutMs,
-    ...(target.ca === undefined ? {} : { ca: splitPem(target.ca) })
+  const open = new Set<Socket>()
+  let context: SecureContext | undefined
+  const track = (socket: Socket): void => {
+    if (open.has(socket)) return
+    open.add(socket)
+    // Errors reach whoever waits on the socket; this keeps a late one from being unhandled.
+    socket.on('error', () => {})
+    socket.once('close', () => { open.delete(socket) })
   }
-  const inspecting = (origin: string, connect: buildConnector.connector): buildConnector.connector =>
-    (options, callback) => {
-      connect(options, (...args) => {
-        const [error, socket] = args
-        if (error !== null || !(socket instanceof TLSSocket)) { callback(...args); return }
-        const observation = inspectTls(socket, options.servername ?? options.hostname, now())
-        if (!observations.has(origin)) observations.set(origin, observation)
-        if (verify && observation.problems.length > 0) {
-          socket.destroy()
-          callback(new TlsProblemsError(observation.problems), null)
-          return
-        }
-        callback(null, socket)
-      })
+
+  const connect = async (url: URL, signal: AbortSignal): Promise<Socket> => {
+    signal.throwIfAborted()
+    const { host, port } = endpointOf(url)
+    const proxy = proxyFor(url, target.proxy)
+    let socket: Socket
+    if (proxy === undefined) {
+      socket = netConnect({ host, port })
+      track(socket)
+      await ready(socket, 'connect', signal)
+    } else {
+      socket = await tunnel(proxy, host, port, signal, track)
     }
-  // Both the direct Agent and the ProxyAgents make their per-origin clients through this factory:
-  // the one place every target connection (tunnelled or not) can be seen.
-  const factory = (origin: string | URL, options: object): Dispatcher => {
-    const { connect } = options as { connect?: buildConnector.connector | buildConnector.BuildOptions }
-    const connector = typeof connect === 'function' ? connect : buildConnector({ ...connect, ...tls })
-    return new Client(origin, { ...options, pipelining: 1, connect: inspecting(new URL(origin).origin, connector) })
+    if (url.protocol !== 'https:') return socket
+
+    context ??= createSecureContext(target.ca === undefined ? {} : { ca: splitPem(target.ca) })
+    const secure: TLSSocket = tlsConnect({
+      socket,
+      secureContext: context,
+      rejectUnauthorized: false,
+      // A host name only: Node refuses an IP address as SNI.
+      ...(isIP(host) === 0 ? { servername: host } : {})
+    })
+    track(secure)
+    await ready(secure, 'secureConnect', signal)
+    const observation = inspectTls(secure, host, now())
+    if (!observations.has(url.origin)) observations.set(url.origin, observation)
+    if (verify && observation.problems.length > 0) {
+      secure.destroy()
+      throw new TlsProblemsError(observation.problems)
+    }
+    return secure
   }
-  const agent = new EnvHttpProxyAgent({
-    ...(target.proxy ?? NO_PROXY),
-    factory,
-    connect: tls,
-    requestTls: tls,
-    keepAliveTimeout: 1000
-  } as EnvHttpProxyAgent.Options)
-  const redirects = target.maxRedirects ?? 0
-  const dispatcher = redirects > 0 ? agent.compose(interceptors.redirect({ maxRedirections: redirects })) : agent
+
   return {
-    dispatcher,
+    connect,
     tlsOf: (origin) => observations.get(origin),
-    close: async () => { await agent.destroy() }
+    close: () => { for (const socket of open) socket.destroy() }
   }
 }

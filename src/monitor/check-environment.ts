@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { worstStatus, type Status } from '../health/status.js'
 import { createRedactor, redactShortened, redactUrl, type Redactor } from '../redact.js'
-import { createCheckDispatcher } from './check-dispatcher.js'
+import { createCheckConnector } from './check-dispatcher.js'
 import { judgeCertificate, judgeHealth, judgePath, type Verdict } from './judge.js'
 import { sendRequest, type RequestOutcome } from './send-request.js'
 import type { TlsObservation } from './tls-inspection.js'
@@ -66,12 +66,14 @@ export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDe
   // A function, so that TypeScript does not narrow `aborted` across the awaits.
   const aborted = (): boolean => signal?.aborted === true
   const base = new URL(target.url)
-  const { dispatcher, tlsOf, close } = createCheckDispatcher(target, now)
+  const connector = createCheckConnector(target, now)
+  const { tlsOf } = connector
   const method = target.method ?? 'GET'
   const send = async (path: string, health: boolean): Promise<RequestOutcome> =>
     await sendRequest(joinPath(base, path), {
-      dispatcher,
+      connector,
       signal,
+      maxRedirects: target.maxRedirects ?? 0,
       timeoutMs: target.timeoutMs,
       headers: target.headers,
       method: health ? method : 'GET',
@@ -162,6 +164,6 @@ export async function checkEnvironment (target: EnvironmentTarget, deps: CheckDe
         : {})
     }
   } finally {
-    await close()
+    connector.close()
   }
 }

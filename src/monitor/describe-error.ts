@@ -22,9 +22,8 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EPIPE: 'connection closed',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_CLOSED: 'connection closed by the server',
-  HPE_INVALID_CONSTANT: 'invalid HTTP response'
+  VIGIL_INVALID_HTTP: 'invalid HTTP response',
+  VIGIL_CLOSED_BY_SERVER: 'connection closed by the server'
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'])
@@ -42,10 +41,14 @@ function tlsProblemsOf (error: unknown): readonly string[] | undefined {
 function codesOf (error: unknown): string[] {
   const codes: string[] = []
   let current: unknown = error
-  // Node and undici wrap the socket error in `cause`, sometimes twice.
+  // Node wraps the socket error in `cause`, sometimes twice.
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const { code, cause, errors } = current as { code?: unknown, cause?: unknown, errors?: unknown }
-    if (typeof code === 'string') codes.push(code)
+    const { code, cause, errors, message } = current as { code?: unknown, cause?: unknown, errors?: unknown, message?: unknown }
+    // node:http names a connection the server closed before answering `socket hang up` (ECONNRESET
+    // without a reset); HTTP parser errors are HPE_*.
+    if (code === 'ECONNRESET' && message === 'socket hang up') codes.push('VIGIL_CLOSED_BY_SERVER')
+    else if (typeof code === 'string' && code.startsWith('HPE_')) codes.push('VIGIL_INVALID_HTTP')
+    else if (typeof code === 'string') codes.push(code)
     // Happy-eyeballs connects report an AggregateError with one error per address.
     if (Array.isArray(errors)) for (const inner of errors) codes.push(...codesOf(inner))
     current = cause
@@ -53,10 +56,15 @@ function codesOf (error: unknown): string[] {
   return codes
 }
 
-/** Classifies an error from undici or `tls.connect` into a short, redaction-safe phrase. */
+/**
+ * Classifies an error of the check transport (node:net, node:tls, node:http, the proxy tunnel)
+ * into a short, redaction-safe phrase.
+ */
 export function describeError (error: unknown, host: string): TransportFailure {
   const problems = tlsProblemsOf(error)
   if (problems !== undefined) return { kind: 'tls', error: problems.join('; '), problems }
+  const { proxyStatus } = error as { proxyStatus?: unknown }
+  if (typeof proxyStatus === 'number') return { kind: 'connection', error: `proxy refused the tunnel (HTTP ${proxyStatus})` }
   const codes = codesOf(error)
   if (codes.some((c) => DNS_CODES.has(c))) return { kind: 'dns', error: `DNS resolution failed for ${host}` }
   for (const code of codes) {

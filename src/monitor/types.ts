@@ -61,7 +61,7 @@ export interface StatusRange {
   readonly to: number
 }
 
-/** Proxy URLs as undici's EnvHttpProxyAgent takes them; an empty string means none. */
+/** Proxy URLs (the HTTP_PROXY family or an environment's own); an empty string means none. */
 export interface ProxySettings {
   readonly httpProxy: string
   readonly httpsProxy: string
