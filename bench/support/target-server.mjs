@@ -2,7 +2,9 @@
 // (default 100) ms. Listens on 0.0.0.0 so that every 127.A.B.C address reaches it (a distinct
 // origin per environment); logs "listening at http://127.0.0.1:<port>" for startServerProcess.
 import { createServer } from 'node:http'
+import console from 'node:console'
 import process from 'node:process'
+import { setTimeout } from 'node:timers'
 
 const delay = Number(process.env.ANSWER_MS ?? 100)
 const server = createServer((_req, res) => {
