@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
@@ -235,7 +235,7 @@ async function healthWhileCycling (dir: string, count: number, targetPort: numbe
     const ratio = median(rounds.map((r) => r.vigil.rps / r.bare.rps))
     const busy = during.reduce((sum, c) => sum + c.durationMs, 0) / wallMs
     console.log(`  e. /health ÷ bare Fastify with ${count} environments, MONITOR_INTERVAL=${HEALTH_INTERVAL}: median ${median(rounds.map((r) => r.vigil.rps)).toFixed(0)} vs ${median(rounds.map((r) => r.bare.rps)).toFixed(0)} req/s; ratio (median of ${HEALTH_ROUNDS} alternating rounds) ${ratio.toFixed(3)} (bar ≥ ${HEALTH_BAR}) ${verdict(ratio >= HEALTH_BAR)}; per round ${rounds.map((r) => (r.vigil.rps / r.bare.rps).toFixed(2)).join(', ')}`)
-    console.log(`     ${during.length} cycles finished during the ${(wallMs / 1000).toFixed(0)} s measurement (cycling ${(busy * 100).toFixed(0)} % of it; median cycle ${(median(during.map((c) => c.durationMs)) / 1000).toFixed(2)} s); CPU per request /health ${median(rounds.map((r) => r.vigil.cpuUsPerRequest)).toFixed(1)} µs, bare ${median(rounds.map((r) => r.bare.cpuUsPerRequest)).toFixed(1)} µs`)
+    console.log(`     ${during.length} cycles finished during the ${(wallMs / 1000).toFixed(0)} s measurement (cycling ${(busy * 100).toFixed(0)} % of it; median cycle ${(median(during.map((c) => c.durationMs)) / 1000).toFixed(2)} s); CPU per request /health ${median(rounds.map((r) => r.vigil.cpuUsPerRequest)).toFixed(1)} µs, bare ${median(rounds.map((r) => r.bare.cpuUsPerRequest)).toFixed(1)} µs; capacity ratio ${median(rounds.map((r) => r.bare.cpuUsPerRequest / r.vigil.cpuUsPerRequest)).toFixed(3)} (bare CPU ÷ /health CPU, which includes the cycles' CPU)`)
     return { ratio, cycles: during.length, busy }
   } finally {
     await vigil.server.stop()
@@ -255,6 +255,8 @@ async function healthWhileCycling (dir: string, count: number, targetPort: numbe
 export async function benchScale (): Promise<{ sizes: SizeFigures[], noneMb: number, idleMb?: number, healthRatio?: number }> {
   if (!existsSync('dist/server.js')) throw new Error('dist/server.js is missing: npm run build first')
   const binary = findBlackbox()
+  const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ')
+  console.log(`load average at start: ${load()} (timing figures are ratios within this run; a busy machine moves them)`)
   const dir = mkdtempSync(join(tmpdir(), 'vigil-scale-'))
   const target = await startServerProcess('bench/support/target-server.mjs', { ANSWER_MS: String(ANSWER_MS) })
   const targetPort = Number(new URL(target.url).port)
@@ -278,6 +280,7 @@ export async function benchScale (): Promise<{ sizes: SizeFigures[], noneMb: num
     }
     let healthRatio: number | undefined
     if (HEALTH_SIZE > 0) healthRatio = (await healthWhileCycling(dir, HEALTH_SIZE, targetPort)).ratio
+    console.log(`load average at the end: ${load()}`)
     return { sizes, noneMb, idleMb, healthRatio }
   } finally {
     await target.stop()
