@@ -152,7 +152,7 @@ async function probeRound (blackbox: Blackbox, targets: readonly string[]): Prom
 }
 
 /** The interval for a cycle-timing run: long enough that a cycle of `count` never overruns it. */
-const cycleInterval = (count: number): string => `${Math.max(5, Math.ceil(count / 1000) * 3)}s`
+const cycleInterval = (count: number): string => `${Math.max(5, Math.ceil(count / 1000) * 4)}s`
 
 interface SizeFigures {
   count: number
