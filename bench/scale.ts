@@ -151,8 +151,12 @@ async function probeRound (blackbox: Blackbox, targets: readonly string[]): Prom
   return wallMs
 }
 
-/** The interval for a cycle-timing run: long enough that a cycle of `count` never overruns it. */
-const cycleInterval = (count: number): string => `${Math.max(5, Math.ceil(count / 1000) * 4)}s`
+/**
+ * The interval for a cycle-timing run: long enough that a cycle of `count` never overruns it, and
+ * at least 10 s so that no connection of cycle 1 is still kept alive (the target's 5 s) for cycle 2:
+ * every check connects afresh, as a blackbox probe does and as checks minutes apart do.
+ */
+const cycleInterval = (count: number): string => `${Math.max(10, Math.ceil(count / 1000) * 4)}s`
 
 interface SizeFigures {
   count: number

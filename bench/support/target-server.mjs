@@ -10,6 +10,7 @@ const delay = Number(process.env.ANSWER_MS ?? 100)
 const server = createServer((_req, res) => {
   setTimeout(() => { res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}') }, delay)
 })
+server.keepAliveTimeout = 5000 // Node's default, said: the scale bench spaces cycles wider than this
 server.maxConnections = 100_000
 server.listen(Number(process.env.PORT ?? 0), '0.0.0.0', 4096, () => { console.log(`listening at http://127.0.0.1:${server.address().port}`) })
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { server.close(); server.closeAllConnections(); process.exit(0) })
