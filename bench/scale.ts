@@ -101,7 +101,8 @@ function findBlackbox (): string | undefined {
     if (installed !== undefined) return installed
     console.log(`  apt-get exited with ${String(run.status)} and no binary appeared`)
   }
-  console.log('blackbox_exporter is missing (not on PATH, and not root to install prometheus-blackbox-exporter): the peer figures (memory ratio a, cycle ratio b, blackbox CPU c) are absent; Vigil\'s own figures follow')
+  const why = process.getuid?.() === 0 ? 'not on PATH, and installing prometheus-blackbox-exporter failed' : 'not on PATH, and not root to install prometheus-blackbox-exporter'
+  console.log(`blackbox_exporter is missing (${why}): the peer figures (memory ratio a, cycle ratio b, blackbox CPU c) are absent; Vigil's own figures follow`)
   return undefined
 }
 
