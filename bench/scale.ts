@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { alternatingRounds, median } from './health-throughput.js'
 import { environmentUrl, writeMonitorFile } from './support/monitor-file.js'
-import { procCpuMs, procStatusMb, startServerProcess, type ServerProcess } from './support/server-process.js'
+import { procCpuMs, procStatusMb, ROOT, startServerProcess, type ServerProcess } from './support/server-process.js'
 
 // Vigil against Prometheus' blackbox_exporter on the same local targets (issue 12). Overrides for
 // quick runs: BENCH_SCALE_SIZES=1000 (cycle and memory sizes), BENCH_SCALE_IDLE_SIZE=0 (skip the
@@ -258,7 +258,7 @@ async function healthWhileCycling (dir: string, count: number, targetPort: numbe
  * environments cycle (bar ≥ 0.9). A missing blackbox leaves its figures out, not the bench.
  */
 export async function benchScale (): Promise<{ sizes: SizeFigures[], noneMb: number, idleMb?: number, healthRatio?: number }> {
-  if (!existsSync('dist/server.js')) throw new Error('dist/server.js is missing: npm run build first')
+  if (!existsSync(join(ROOT, 'dist/server.js'))) throw new Error('dist/server.js is missing: npm run build first')
   const binary = findBlackbox()
   const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ')
   console.log(`load average at start: ${load()} (timing figures are ratios within this run; a busy machine moves them)`)
