@@ -5,19 +5,43 @@ const CONNECTIONS = 50
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 4)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8)
 
-interface Round { rps: number, cpuUsPerRequest: number }
+/** One autocannon round against one server: requests/s and the server's CPU per request (µs). */
+export interface Round { rps: number, cpuUsPerRequest: number }
 
-async function measure (server: ServerProcess, path: string): Promise<Round> {
+/** Drives `path` of `server` with autocannon (50 connections, BENCH_DURATION s); throws on any non-2xx or error. */
+export async function measure (server: ServerProcess, path: string): Promise<Round> {
   const cpuBefore = server.cpuMs()
   const result = await autocannon({ url: `${server.url}${path}`, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1 })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return { rps: result.requests.average, cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / result.requests.total }
 }
 
-const median = (xs: number[]): number => {
+/** The median of a non-empty list. */
+export const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * One warm-up round each, then `count` rounds of Vigil's `path` and the bare server's `/`,
+ * alternating which goes first so that drift on the machine hits both alike.
+ */
+export async function alternatingRounds (vigil: ServerProcess, path: string, bare: ServerProcess, count: number): Promise<Array<{ vigil: Round, bare: Round }>> {
+  const rounds: Array<{ vigil: Round, bare: Round }> = []
+  await measure(bare, '/')
+  await measure(vigil, path)
+  for (let round = 0; round < count; round++) {
+    // Alternate which goes first, so drift on the machine hits both alike.
+    if (round % 2 === 0) {
+      const b = await measure(bare, '/')
+      rounds.push({ bare: b, vigil: await measure(vigil, path) })
+    } else {
+      const v = await measure(vigil, path)
+      rounds.push({ vigil: v, bare: await measure(bare, '/') })
+    }
+  }
+  return rounds
 }
 
 /**
@@ -29,20 +53,9 @@ const median = (xs: number[]): number => {
 export async function benchHealthThroughput (): Promise<{ ratio: number, cpuRatio: number }> {
   const bare = await startServerProcess('bench/bare-server.mjs')
   const vigil = await startServerProcess('dist/server.js')
-  const rounds: Array<{ vigil: Round, bare: Round }> = []
+  let rounds: Array<{ vigil: Round, bare: Round }>
   try {
-    await measure(bare, '/')
-    await measure(vigil, '/health')
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which goes first, so drift on the machine hits both alike.
-      if (round % 2 === 0) {
-        const b = await measure(bare, '/')
-        rounds.push({ bare: b, vigil: await measure(vigil, '/health') })
-      } else {
-        const v = await measure(vigil, '/health')
-        rounds.push({ vigil: v, bare: await measure(bare, '/') })
-      }
-    }
+    rounds = await alternatingRounds(vigil, '/health', bare, ROUNDS)
   } finally {
     await bare.stop()
     await vigil.stop()

@@ -9,9 +9,24 @@ export interface ServerProcess {
   readonly url: string
   /** Resident memory of the process now, from /proc, in MB. */
   readonly rssMb: () => number
+  /** Peak resident memory of the process so far (VmHWM), from /proc, in MB. */
+  readonly peakRssMb: () => number
   /** CPU time (user + system) the process has used so far, from /proc, in ms. */
   readonly cpuMs: () => number
   readonly stop: () => Promise<void>
+}
+
+/** A memory field (VmRSS, VmHWM, …) of /proc/<pid>/status, in MB. */
+export function procStatusMb (pid: number | undefined, field: string): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1]
+  return Number(kb) / 1024
+}
+
+/** CPU time (user + system) process `pid` has used so far, from /proc/<pid>/stat, in ms. */
+export function procCpuMs (pid: number | undefined): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; 100 ticks a second.
+  const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 /** Starts `node <script>` (through tsx for a .ts script) with PORT=0 and resolves once it logs the address it listens on. */
@@ -24,25 +39,22 @@ export async function startServerProcess (script: string, env: Record<string, st
   })
   const url = await new Promise<string>((resolve, reject) => {
     let output = ''
+    let listening = false
+    // Keeps reading (a piped stdout left unread would stall a chatty server) but stops keeping it once listening.
     child.stdout.on('data', (chunk: Buffer) => {
+      if (listening) return
       output += chunk.toString()
       const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(output)
-      if (match !== null) resolve(match[1]!)
+      if (match !== null) { listening = true; resolve(match[1]!) }
     })
     child.once('exit', (code) => { reject(new Error(`${script} exited with ${String(code)}: ${output}`)) })
   })
   return {
     child,
     url,
-    rssMb: () => {
-      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]
-      return Number(kb) / 1024
-    },
-    cpuMs: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; 100 ticks a second.
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      return (Number(fields[11]) + Number(fields[12])) * 10
-    },
+    rssMb: () => procStatusMb(child.pid, 'VmRSS'),
+    peakRssMb: () => procStatusMb(child.pid, 'VmHWM'),
+    cpuMs: () => procCpuMs(child.pid),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
