@@ -4,7 +4,10 @@
 // (see monitor-file.ts). Prints `listening at http://127.0.0.1:<port>` once it listens.
 // Run in its own process (node bench/support/target-server.mjs) so its work never shares the
 // benchmark's event loop. TPORT picks the port (default: any free one).
+import console from 'node:console'
 import { createServer } from 'node:http'
+import process from 'node:process'
+import { setTimeout } from 'node:timers'
 
 const delay = Number(process.env.ANSWER_MS ?? 100)
 const server = createServer((_request, response) => {
