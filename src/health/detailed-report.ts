@@ -1,5 +1,6 @@
 import type { AlertState } from './alerts.js'
 import type { ComponentState } from './component-registry.js'
+import { joinInSlices } from '../metrics/join-in-slices.js'
 import type { Redactor } from '../redact.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { EnvironmentBoard, EnvironmentSummary } from './environment-board.js'
@@ -147,7 +148,7 @@ const SUMMARY_NOTE = `more than ${SUMMARY_ABOVE} environments: only those not he
   'filter with ?status=healthy|degraded|unhealthy or ?environment=<name>[,<name>…] (both repeatable) to see the others'
 
 /**
- * The body of `GET /health/detailed` as text, redacted. Each environment comes from the board's
+ * The body of `GET /health/detailed`, redacted, as UTF-8 bytes. Each environment comes from the board's
  * cached, already redacted member (serialised once per change), gathered in slices that yield to
  * the event loop, so a report over 10,000 environments never holds the loop for long; only the
  * rest (a few KB) is serialised and redacted per request. With a filter, exactly the environments
@@ -155,7 +156,7 @@ const SUMMARY_NOTE = `more than ${SUMMARY_ABOVE} environments: only those not he
  * (`environments_summary`) with the environments not healthy. The overall `status` does not depend
  * on the filter.
  */
-export async function renderDetailedReport (head: ReportHead, board: EnvironmentBoard, filter: EnvironmentFilter, redact: Redactor): Promise<{ status: Status, body: string }> {
+export async function renderDetailedReport (head: ReportHead, board: EnvironmentBoard, filter: EnvironmentFilter, redact: Redactor): Promise<{ status: Status, body: Buffer }> {
   const names = board.names()
   const summarise = filter.environments === undefined && filter.statuses === undefined && names.length > SUMMARY_ABOVE
   const counts: EnvironmentCounts = { total: 0, healthy: 0, degraded: 0, unhealthy: 0, omitted: 0 }
@@ -183,5 +184,6 @@ export async function renderDetailedReport (head: ReportHead, board: Environment
   const summary = summarise ? `,"environments_summary":${JSON.stringify({ ...counts, note: SUMMARY_NOTE })}` : ''
   const start = redact(JSON.stringify(report).slice(0, -1))
   const end = redact(`${summary},"alerts":${JSON.stringify(head.alerts)}}`)
-  return { status: report.status, body: `${start},"environments":{${members.join(',')}}${end}` }
+  const environments = await joinInSlices(members, ',')
+  return { status: report.status, body: Buffer.concat([Buffer.from(`${start},"environments":{`), environments, Buffer.from(`}${end}`)]) }
 }

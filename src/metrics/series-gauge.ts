@@ -67,10 +67,13 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
     return [...this.store().values()].map((series) => series.labels)
   }
 
-  /** This family in the Prometheus text format, as `registry.getSingleMetricAsString` writes it (no trailing newline). */
-  exposition (): string {
+  /**
+   * This family's lines in the Prometheus text format (HELP, TYPE, one line per series), as
+   * `registry.getSingleMetricAsString` writes them; join them with newlines (joinInSlices).
+   */
+  expositionLines (): string[] {
     const lines = [this.header]
     for (const series of this.store().values()) lines.push(series.line)
-    return lines.join('\n')
+    return lines
   }
 }

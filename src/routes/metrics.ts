@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { joinInSlices } from '../metrics/join-in-slices.js'
 import { SeriesGauge } from '../metrics/series-gauge.js'
 
 /** Path Prometheus scrapes; its own requests are not recorded in the request histogram. */
 export const METRICS_PATH = '/metrics'
 
+const BLANK_LINE = Buffer.from('\n\n')
+const NEWLINE = Buffer.from('\n')
+
 /**
  * `GET /metrics`: the app's own registry in Prometheus text format, as `registry.metrics()` writes
  * it, rendered one family at a time with a turn of the event loop between them; the per-environment
- * families (SeriesGauge) join lines written when their series were set. At 10,000 environments
+ * families (SeriesGauge) join lines written when their series were set, in slices. At 10,000 environments
  * `registry.metrics()` held the loop for 500–900 ms in one task (docs/benchmarks.md, big reads).
  */
 export default async function metricsRoutes (app: FastifyInstance): Promise<void> {
@@ -16,11 +20,15 @@ export default async function metricsRoutes (app: FastifyInstance): Promise<void
   const { registry } = metrics
   app.get(METRICS_PATH, async (_request, reply) => {
     for (const alert of app.vigil.alerts()) metrics.alertFiring.set({ alert: alert.name }, alert.status === 'firing' ? 1 : 0)
-    const families: string[] = []
+    const families: Buffer[] = []
     for (const metric of registry.getMetricsAsArray()) {
-      families.push(metric instanceof SeriesGauge ? metric.exposition() : await registry.getSingleMetricAsString(metric.name))
+      families.push(metric instanceof SeriesGauge
+        ? await joinInSlices(metric.expositionLines(), '\n')
+        : Buffer.from(await registry.getSingleMetricAsString(metric.name)))
       await yieldToEventLoop()
     }
-    return await reply.type(registry.contentType).send(`${families.join('\n\n')}\n`)
+    // registry.metrics()'s layout: families separated by a blank line, a newline at the end.
+    const body = Buffer.concat(families.flatMap((family, index) => index === 0 ? [family] : [BLANK_LINE, family]).concat(NEWLINE))
+    return await reply.type(registry.contentType).send(body)
   })
 }
