@@ -1,4 +1,5 @@
 import { Gauge, type GaugeConfiguration, type LabelValues } from 'prom-client'
+import { joinInSlices } from './join-in-slices.js'
 
 // The text format's escaping (as prom-client's registry writes it): backslash and newline in HELP,
 // and the double quote as well in label values.
@@ -21,6 +22,9 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
   private readonly seriesLabelNames: readonly T[]
   private readonly header: string
   private readonly seriesName: string
+  /** The family as last rendered, until a series changes; `version` counts changes. */
+  private rendered?: Buffer
+  private version = 0
 
   constructor (configuration: GaugeConfiguration<T> & { labelNames: readonly T[] }) {
     super(configuration)
@@ -44,6 +48,7 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
     super.set(labelsOrValue, value)
     const present = this.seriesLabelNames.filter((name) => labelsOrValue[name] !== undefined)
     const labelText = present.map((name) => `${name}="${escapeLabelValue(String(labelsOrValue[name]))}"`).join(',')
+    this.changed()
     this.store().set(this.key(labelsOrValue), { labels: { ...labelsOrValue }, line: `${this.seriesName}{${labelText}} ${valueText(value)}` })
   }
 
@@ -54,12 +59,18 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
   override remove (...args: Array<LabelValues<T> | string | number>): void {
     super.remove(...(args as [LabelValues<T>]))
     const labels = args[0]
-    if (typeof labels === 'object') this.store().delete(this.key(labels))
+    if (typeof labels === 'object' && this.store().delete(this.key(labels))) this.changed()
   }
 
   override reset (): void {
     super.reset()
     this.series?.clear()
+    this.changed()
+  }
+
+  private changed (): void {
+    this.version++
+    this.rendered = undefined
   }
 
   /** Labels of every series, in the order they were first set. */
@@ -75,5 +86,17 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
     const lines = [this.header]
     for (const series of this.store().values()) lines.push(series.line)
     return lines
+  }
+
+  /**
+   * expositionLines() joined with newlines as UTF-8, built in slices (joinInSlices) and kept until a
+   * series changes: between two monitor cycles every scrape reuses the same bytes.
+   */
+  async exposition (): Promise<Buffer> {
+    if (this.rendered !== undefined) return this.rendered
+    const version = this.version
+    const rendered = await joinInSlices(this.expositionLines(), '\n')
+    if (version === this.version) this.rendered = rendered
+    return rendered
   }
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import { joinInSlices } from '../metrics/join-in-slices.js'
 import { SeriesGauge } from '../metrics/series-gauge.js'
 
 /** Path Prometheus scrapes; its own requests are not recorded in the request histogram. */
@@ -12,7 +11,8 @@ const NEWLINE = Buffer.from('\n')
 /**
  * `GET /metrics`: the app's own registry in Prometheus text format, as `registry.metrics()` writes
  * it, rendered one family at a time with a turn of the event loop between them; the per-environment
- * families (SeriesGauge) join lines written when their series were set, in slices. At 10,000 environments
+ * families (SeriesGauge) join lines written when their series were set, in slices, and keep
+ * the result until a series changes. At 10,000 environments
  * `registry.metrics()` held the loop for 500–900 ms in one task (docs/benchmarks.md, big reads).
  */
 export default async function metricsRoutes (app: FastifyInstance): Promise<void> {
@@ -23,7 +23,7 @@ export default async function metricsRoutes (app: FastifyInstance): Promise<void
     const families: Buffer[] = []
     for (const metric of registry.getMetricsAsArray()) {
       families.push(metric instanceof SeriesGauge
-        ? await joinInSlices(metric.expositionLines(), '\n')
+        ? await metric.exposition()
         : Buffer.from(await registry.getSingleMetricAsString(metric.name)))
       await yieldToEventLoop()
     }

@@ -44,3 +44,16 @@ t.test('reset clears the rendered lines too', async (t) => {
   app.vigil.metrics.environmentUp.reset()
   t.notMatch((await app.inject('/metrics')).body, 'environment="gone"')
 })
+
+t.test('a scrape after a change shows it: the rendered family is kept only until a series changes', async (t) => {
+  const app = await buildApp(testConfig())
+  t.teardown(() => app.close())
+  const { metrics } = app.vigil
+  metrics.environmentUp.set({ environment: 'prod' }, 1)
+  t.match((await app.inject('/metrics')).body, 'vigil_environment_up{environment="prod"} 1\n')
+  t.match((await app.inject('/metrics')).body, 'vigil_environment_up{environment="prod"} 1\n', 'a second scrape, unchanged')
+  metrics.environmentUp.set({ environment: 'prod' }, 0)
+  t.match((await app.inject('/metrics')).body, 'vigil_environment_up{environment="prod"} 0\n')
+  metrics.environmentUp.remove({ environment: 'prod' })
+  t.notMatch((await app.inject('/metrics')).body, 'environment="prod"')
+})
