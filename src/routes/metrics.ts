@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { Readable } from 'node:stream'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { SeriesGauge } from '../metrics/series-gauge.js'
 
@@ -27,8 +28,11 @@ export default async function metricsRoutes (app: FastifyInstance): Promise<void
         : Buffer.from(await registry.getSingleMetricAsString(metric.name)))
       await yieldToEventLoop()
     }
-    // registry.metrics()'s layout: families separated by a blank line, a newline at the end.
-    const body = Buffer.concat(families.flatMap((family, index) => index === 0 ? [family] : [BLANK_LINE, family]).concat(NEWLINE))
-    return await reply.type(registry.contentType).send(body)
+    // registry.metrics()'s layout: families separated by a blank line, a newline at the end. Sent
+    // as a stream of the parts, not concatenated: a fresh 4 MB buffer per scrape counts as external
+    // memory and brought on full collections of the whole heap (100+ ms pauses at 10,000 environments).
+    const parts = families.flatMap((family, index) => index === 0 ? [family] : [BLANK_LINE, family]).concat(NEWLINE)
+    const length = parts.reduce((sum, part) => sum + part.length, 0)
+    return await reply.type(registry.contentType).header('content-length', length).send(Readable.from(parts))
   })
 }

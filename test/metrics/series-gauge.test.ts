@@ -57,3 +57,12 @@ t.test('a scrape after a change shows it: the rendered family is kept only until
   metrics.environmentUp.remove({ environment: 'prod' })
   t.notMatch((await app.inject('/metrics')).body, 'environment="prod"')
 })
+
+t.test('HEAD /metrics answers the headers with no body', async (t) => {
+  const app = await buildApp(testConfig())
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'HEAD', url: '/metrics' })
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, '')
+  t.match(res.headers['content-type'], /^text\/plain/)
+})
