@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { alternatingRounds, median } from './health-throughput.js'
-import { environmentUrl, writeMonitorFile } from './support/monitor-file.js'
+import { distinctOrigin, monitorFileText } from './support/monitor-file.js'
 import { procCpuMs, procStatusMb, ROOT, startServerProcess, type ServerProcess } from './support/server-process.js'
 
 // Vigil against Prometheus' blackbox_exporter on the same local targets (issue 12). Overrides for
@@ -43,7 +43,7 @@ async function startVigil (dir: string, count: number, targetPort: number, inter
   const env: Record<string, string> = {}
   if (count > 0) {
     const file = join(dir, `monitor-${count}.yml`)
-    writeMonitorFile(file, count, targetPort, CONCURRENCY)
+    writeFileSync(file, monitorFileText(count, targetPort, { concurrency: CONCURRENCY }))
     Object.assign(env, { MONITOR_CONFIG: file, MONITOR_INTERVAL: interval })
   }
   const server = await startServerProcess('dist/server.js', env)
@@ -181,7 +181,7 @@ async function measureSize (dir: string, count: number, targetPort: number, none
   try {
     await sleep(SETTLE_MS)
     const freshMb = procStatusMb(blackbox.child.pid, 'VmRSS')
-    const targets = Array.from({ length: count }, (_, i) => `${environmentUrl(i, targetPort)}/health`)
+    const targets = Array.from({ length: count }, (_, i) => `${distinctOrigin(i, targetPort)}/health`)
     await probeRound(blackbox, targets)
     const cpuBefore = procCpuMs(blackbox.child.pid)
     const wallMs = await probeRound(blackbox, targets)

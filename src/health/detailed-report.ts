@@ -1,8 +1,11 @@
 import type { AlertState } from './alerts.js'
 import type { ComponentState } from './component-registry.js'
-import type { EnvironmentSummary } from './environment-board.js'
+import { joinInSlices } from '../metrics/join-in-slices.js'
+import type { Redactor } from '../redact.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
+import type { EnvironmentBoard, EnvironmentSummary } from './environment-board.js'
 import type { RequestWindowSummary } from './request-window.js'
-import { contribution, worstStatus, type Status } from './status.js'
+import { STATUS_WORDS, contribution, worstStatus, type Status } from './status.js'
 import type { SystemSnapshot } from './system-stats.js'
 
 export interface ReportInputs {
@@ -56,8 +59,10 @@ export function overallStatus (components: readonly ComponentState[], alerts: re
   ])
 }
 
-/** The body of `GET /health/detailed`. */
-export function buildDetailedReport (inputs: ReportInputs): Json & { status: Status } {
+/** Everything in the report but its environments (the part built fresh for every request). */
+export type ReportHead = Omit<ReportInputs, 'environments'>
+
+function reportHead (inputs: ReportHead): Json & { status: Status } {
   return {
     status: overallStatus(inputs.components, inputs.alerts),
     version: inputs.version,
@@ -73,8 +78,112 @@ export function buildDetailedReport (inputs: ReportInputs): Json & { status: Sta
       response_time_ms: { p50: inputs.requests.p50, p95: inputs.requests.p95, p99: inputs.requests.p99 },
       error_rate_percent: inputs.requests.errorRatePercent
     },
-    components: componentsView(inputs.components),
-    environments: inputs.environments,
-    alerts: inputs.alerts
+    components: componentsView(inputs.components)
   }
+}
+
+/** The body of `GET /health/detailed` with every environment given (product.md's shape). */
+export function buildDetailedReport (inputs: ReportInputs): Json & { status: Status } {
+  return { ...reportHead(inputs), environments: inputs.environments, alerts: inputs.alerts }
+}
+
+
+/**
+ * Above this many environments `/health/detailed` without a filter answers a summary (counts by
+ * status, the environments not healthy, at most this many) instead of every environment: about the
+ * most a person reads in a terminal, and it keeps the default answer near 30 KB (an environment is
+ * about 190 bytes) whatever the fleet, where all 10,000 would be 1.9 MB. docs/runbook.md.
+ */
+export const SUMMARY_ABOVE = 100
+
+/** Which environments a request asked for: `?environment=` names and `?status=` words (both optional). */
+export interface EnvironmentFilter {
+  readonly environments?: ReadonlySet<string>
+  readonly statuses?: ReadonlySet<Status>
+}
+
+/** A query parameter as Fastify parses it: absent, once, or repeated. */
+type QueryValue = string | readonly string[] | undefined
+
+/** Values of a repeatable, comma-separated parameter: `a,b` and `a&…=b` alike; undefined when absent. */
+function listValues (value: QueryValue): string[] | undefined {
+  if (value === undefined) return undefined
+  return (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim())
+}
+
+const shownValue = (value: string): string => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+
+/**
+ * Reads `?environment=` and `?status=` (each repeatable, values also comma-separated: names cannot
+ * hold a comma). `known` says whether a name is an environment Vigil monitors. Returns the filter,
+ * or the message of a 400 for an empty, unknown or misspelt value.
+ */
+export function parseEnvironmentFilter (query: { environment?: QueryValue, status?: QueryValue }, known: (name: string) => boolean): EnvironmentFilter | { error: string } {
+  const names = listValues(query.environment)
+  const words = listValues(query.status)
+  for (const name of names ?? []) {
+    if (name === '') return { error: 'environment: expected an environment name, got an empty value' }
+    if (!known(name)) return { error: `environment: ${shownValue(name)} is not a monitored environment` }
+  }
+  for (const word of words ?? []) {
+    if (!(STATUS_WORDS as readonly string[]).includes(word)) return { error: `status: expected ${STATUS_WORDS.join(', ')}, got ${shownValue(word)}` }
+  }
+  return {
+    ...(names === undefined ? {} : { environments: new Set(names) }),
+    ...(words === undefined ? {} : { statuses: new Set(words as Status[]) })
+  }
+}
+
+/** How many environments are in each status, and what the summary left out. */
+export interface EnvironmentCounts {
+  total: number
+  healthy: number
+  degraded: number
+  unhealthy: number
+  /** Environments not healthy that the summary does not list (past SUMMARY_ABOVE). */
+  omitted: number
+}
+
+const SUMMARY_NOTE = `more than ${SUMMARY_ABOVE} environments: only those not healthy are listed (at most ${SUMMARY_ABOVE}); ` +
+  'filter with ?status=healthy|degraded|unhealthy or ?environment=<name>[,<name>…] (both repeatable) to see the others'
+
+/**
+ * The body of `GET /health/detailed`, redacted, as UTF-8 bytes. Each environment comes from the board's
+ * cached, already redacted member (serialised once per change), gathered in slices that yield to
+ * the event loop, so a report over 10,000 environments never holds the loop for long; only the
+ * rest (a few KB) is serialised and redacted per request. With a filter, exactly the environments
+ * it selects; without one, every environment up to SUMMARY_ABOVE, and past it a summary
+ * (`environments_summary`) with the environments not healthy. The overall `status` does not depend
+ * on the filter.
+ */
+export async function renderDetailedReport (head: ReportHead, board: EnvironmentBoard, filter: EnvironmentFilter, redact: Redactor): Promise<{ status: Status, body: Buffer }> {
+  const names = board.names()
+  const summarise = filter.environments === undefined && filter.statuses === undefined && names.length > SUMMARY_ABOVE
+  const counts: EnvironmentCounts = { total: 0, healthy: 0, degraded: 0, unhealthy: 0, omitted: 0 }
+  const members: string[] = []
+  const add = (name: string): void => {
+    const member = board.member(name, redact)
+    if (member !== undefined) members.push(member)
+  }
+  await forEachInSlices(names, DEFAULT_SLICE_SIZE, (name) => {
+    const summary = board.get(name)
+    if (summary === undefined) return
+    if (summarise) {
+      counts.total++
+      counts[summary.status]++
+      if (summary.status === 'healthy') return
+      if (members.length < SUMMARY_ABOVE) add(name)
+      else counts.omitted++
+      return
+    }
+    if (filter.environments !== undefined && !filter.environments.has(name)) return
+    if (filter.statuses !== undefined && !filter.statuses.has(summary.status)) return
+    add(name)
+  })
+  const report = reportHead(head)
+  const summary = summarise ? `,"environments_summary":${JSON.stringify({ ...counts, note: SUMMARY_NOTE })}` : ''
+  const start = redact(JSON.stringify(report).slice(0, -1))
+  const end = redact(`${summary},"alerts":${JSON.stringify(head.alerts)}}`)
+  const environments = await joinInSlices(members, ',')
+  return { status: report.status, body: Buffer.concat([Buffer.from(`${start},"environments":{`), environments, Buffer.from(`}${end}`)]) }
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BuildInfo } from '../config/config.js'
 import { packageVersion } from '../config/version.js'
 import { createRequestDurationHistogram } from './request-duration-histogram.js'
+import { SeriesGauge } from './series-gauge.js'
 
 /** Bucket bounds (seconds) for request and probe latencies: 1 ms to 10 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -65,43 +66,43 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       labelNames: ['component', 'status'] as const,
       registers
     }),
-    environmentUp: new Gauge({
+    environmentUp: new SeriesGauge({
       name: 'vigil_environment_up',
       help: '1 when the environment passed its latest check (healthy or degraded), 0 when unhealthy',
       labelNames: ['environment'] as const,
       registers
     }),
-    environmentStatus: new Gauge({
+    environmentStatus: new SeriesGauge({
       name: 'vigil_environment_status',
       help: 'Status word of the environment in its latest check: 1 for the current one (healthy, degraded, unhealthy), 0 for the others',
       labelNames: ['environment', 'status'] as const,
       registers
     }),
-    environmentHttpStatus: new Gauge({
+    environmentHttpStatus: new SeriesGauge({
       name: 'vigil_environment_http_status_code',
       help: 'HTTP status code the environment health URL answered in its latest check (last try); absent without an answer',
       labelNames: ['environment'] as const,
       registers
     }),
-    environmentCheckSuccess: new Gauge({
+    environmentCheckSuccess: new SeriesGauge({
       name: 'vigil_environment_check_success',
       help: 'Per extra path of the environment (its checks option): 1 when it answered 2xx in the latest check, 0 otherwise',
       labelNames: ['environment', 'path'] as const,
       registers
     }),
-    environmentCheckHttpStatus: new Gauge({
+    environmentCheckHttpStatus: new SeriesGauge({
       name: 'vigil_environment_check_http_status_code',
       help: 'Per extra path of the environment: the HTTP status code it answered in the latest check; absent without an answer',
       labelNames: ['environment', 'path'] as const,
       registers
     }),
-    environmentResponseTime: new Gauge({
+    environmentResponseTime: new SeriesGauge({
       name: 'vigil_environment_response_time_seconds',
       help: 'Response time of the environment health URL in its latest check',
       labelNames: ['environment'] as const,
       registers
     }),
-    environmentTlsExpiry: new Gauge({
+    environmentTlsExpiry: new SeriesGauge({
       name: 'vigil_environment_tls_expiry_timestamp_seconds',
       help: 'Unix time at which the environment TLS certificate expires',
       labelNames: ['environment'] as const,
@@ -129,7 +130,7 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       help: 'Unix time at which the latest monitor cycle finished',
       registers
     }),
-    incidentsOpen: new Gauge({
+    incidentsOpen: new SeriesGauge({
       name: 'vigil_incidents_open',
       help: '1 while the environment has an open incident issue',
       labelNames: ['environment'] as const,

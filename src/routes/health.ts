@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { buildDetailedReport } from '../health/detailed-report.js'
+import { parseEnvironmentFilter, renderDetailedReport } from '../health/detailed-report.js'
 import { evaluateReadiness } from '../health/readiness.js'
 import { bearerTokenMatches } from './bearer-token.js'
 
@@ -8,6 +8,9 @@ const HEALTHY = { status: 'healthy' } as const
 // A 503 from these routes is their answer (a dependency is down, the process is draining), not a
 // failure of Vigil: it must not feed the error-rate alert (see docs/metrics.md).
 const DESIGNED_503 = { designedStatusCodes: [503] }
+
+/** `?environment=` and `?status=`, each once, repeated, or comma-separated (detailed-report.ts). */
+interface DetailedQuery { environment?: string | string[], status?: string | string[] }
 
 const livenessSchema = {
   response: {
@@ -45,6 +48,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     app.log.warn({ module: 'health' }, '/health/detailed is open to anyone: ENVIRONMENT is production and HEALTH_DETAILED_TOKEN is not set; set HEALTH_DETAILED_TOKEN to require a bearer token, or HEALTH_CHECK_DETAILED=false to remove the route')
   }
 
+  // Names an `?environment=` filter may use before their first check has put them on the board.
+  const configured = new Set(config.monitor.environments.map((target) => target.name))
   app.get('/health/detailed', {
     config: DESIGNED_503,
     onRequest: async (request, reply) => {
@@ -53,9 +58,13 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       if (token === undefined || bearerTokenMatches(request.headers.authorization, token)) return
       await reply.code(401).header('www-authenticate', 'Bearer realm="vigil"').send({ error: 'Unauthorized', message: 'a valid bearer token is required' })
     }
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
     const { systemStats, requestWindow, environments, activeConnections, redact } = app.vigil
-    const report = buildDetailedReport({
+    const filter = parseEnvironmentFilter(request.query as DetailedQuery, (name) => configured.has(name) || environments.get(name) !== undefined)
+    if ('error' in filter) return await reply.code(400).send({ error: 'Bad Request', message: filter.error })
+    // Environments come already redacted from the board; the rest is redacted as it is rendered:
+    // the last line of defence, since the report is assembled from redacted parts already.
+    const report = await renderDetailedReport({
       version: config.version,
       environment: config.environment,
       now: new Date(),
@@ -65,11 +74,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       activeConnections: activeConnections(),
       requests: requestWindow.summary(),
       components: components.list(),
-      environments: environments.entries(),
       alerts: app.vigil.alerts()
-    })
-    // The report is assembled from redacted parts already; this pass is the last line of defence.
-    const body = redact(JSON.stringify(report))
-    return reply.code(report.status === 'unhealthy' ? 503 : 200).type('application/json; charset=utf-8').send(body)
+    }, environments, filter, redact)
+    return await reply.code(report.status === 'unhealthy' ? 503 : 200).type('application/json; charset=utf-8').send(report.body)
   })
 }
