@@ -7,6 +7,7 @@ import type { IncidentLog } from '../structured-log.js'
 import { decide, initialState, peakOf, type PolicyAction, type PolicyOptions } from './policy.js'
 import { routeEvent, type ChannelRoute } from './routing.js'
 import { snapshotOf } from '../delivery/snapshot.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 
 export interface DeciderOptions {
   readonly store: Store
@@ -168,15 +169,16 @@ export function createDecider (options: DeciderOptions): Decider {
     }
     const next = new Map(changed.map((s) => [s.environment, s]))
     const entries = retired.flatMap(({ event, peak }) => entriesFor(event, peak, decidedAt.toISOString(), false))
-    for (const { result, at } of batch.values()) {
+    // A cycle's worth of results (10,000 environments) is decided a slice at a time (src/slices.ts).
+    await forEachInSlices([...batch.values()], DEFAULT_SLICE_SIZE, ({ result, at }) => {
       const previous = states.get(result.environment) ?? initialState(result.environment, result.checkedAt)
       const decision = decide(previous, result, at, { ...options.policy, ...options.thresholds?.(result.environment) })
       next.set(result.environment, decision.next)
       for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), peakOf(previous), decidedAt.toISOString(), true))
-    }
+    })
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
     for (const environment of retiring) { leaving.delete(environment); lastDecided.delete(environment) }
-    for (const [environment, item] of batch) lastDecided.set(environment, item)
+    await forEachInSlices([...batch], DEFAULT_SLICE_SIZE, ([environment, item]) => { lastDecided.set(environment, item) })
     for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
