@@ -155,7 +155,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       const unhealthy = failing.filter((r) => r.status === 'unhealthy').length
       const named = failing.slice(0, MAX_WARNING_LINES).map((r) => `${r.environment} (${r.status})`)
       log.warn({ unhealthy, degraded: failing.length - unhealthy, environments: named },
-        `${failing.length} environments are not healthy (${unhealthy} unhealthy); the first ${MAX_WARNING_LINES} are named, /health/detailed?status=unhealthy lists them all`)
+        `${failing.length} environments are not healthy (${unhealthy} unhealthy); the first ${MAX_WARNING_LINES} are named, /health/detailed has them all`)
       return
     }
     await forEachInSlices(failing, DEFAULT_SLICE_SIZE, (result) => {
