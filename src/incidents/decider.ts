@@ -69,7 +69,9 @@ export function createDecider (options: DeciderOptions): Decider {
   const newId = options.newId ?? randomUUID
   const now = options.now ?? (() => new Date())
   const retryMs = options.retryMs ?? 1_000
-  const waiting = new Map<string, { result: CheckResult, at: Date }>()
+  let waiting = new Map<string, { result: CheckResult, at: Date }>()
+  // Cycles' results being taken in, a slice at a time and one cycle after the other.
+  let accepting: Promise<void> = Promise.resolve()
   let reconcile: 'todo' | 'listing' | 'done' = 'todo'
   let found: readonly OpenIncident[] | undefined
   let listing: Promise<void> | undefined
@@ -199,8 +201,9 @@ export function createDecider (options: DeciderOptions): Decider {
       if (role === 'follower') { waiting.clear(); leaving.clear(); return }
       if (role !== 'leader') { scheduleRetry(); return }
       startReconcile()
-      const batch = new Map(waiting)
-      waiting.clear()
+      // Taken whole (10,000 environments are not copied): what arrives meanwhile waits in a new map.
+      const batch = waiting
+      waiting = new Map()
       try {
         await decideBatch(batch)
         options.onStoreResult?.({ ok: true })
@@ -222,8 +225,10 @@ export function createDecider (options: DeciderOptions): Decider {
 
   return {
     submit (results, at) {
-      for (const result of results) if (!leaving.has(result.environment)) waiting.set(result.environment, { result, at })
-      void drain()
+      accepting = accepting.then(async () => {
+        await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => { if (!leaving.has(result.environment)) waiting.set(result.environment, { result, at }) })
+        void drain()
+      })
     },
     setEnvironments (names) {
       const next = new Set(names)
@@ -233,6 +238,7 @@ export function createDecider (options: DeciderOptions): Decider {
       void drain()
     },
     drain: async () => {
+      await accepting
       await running
       await drain()
       // A listing of open incidents under way is part of what waits (tests settle on it).
@@ -245,6 +251,7 @@ export function createDecider (options: DeciderOptions): Decider {
     async close () {
       closed = true
       clearTimeout(retry)
+      await accepting
       await running
     }
   }
