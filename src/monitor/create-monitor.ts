@@ -62,7 +62,7 @@ export interface Monitor {
    * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check.
    */
   checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
-  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
+  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals plus the longest a cycle can take. */
   checkStaleness: () => void
   /**
    * Replaces the environments checked, from the next cycle on (never during one): new ones are
