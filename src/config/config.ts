@@ -38,7 +38,7 @@ export interface MonitorSettings {
   readonly environments: readonly EnvironmentTarget[]
   /** The monitor file's `github.labels` (default `deployment-alert`), on every incident issue. */
   readonly githubLabels: readonly string[]
-  /** The monitor file's `concurrency` (default 100): environments checked at once. */
+  /** The monitor file's `concurrency`, else MONITOR_CONCURRENCY (default 100): environments checked at once. */
   readonly concurrency: number
   /** The monitor file's `channels` (besides GitHub): who is told of incidents, and from which status on. */
   readonly channels: readonly ChannelDeclaration[]

@@ -57,6 +57,7 @@ export const EnvSchema = Type.Object({
   RAILWAY_DOMAIN: text(),
   STAGING_RAILWAY_DOMAIN: text(),
   MONITOR_INTERVAL: duration('15m'),
+  MONITOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 100, expected: 'an integer from 1 to 1000' }),
   GITHUB_TOKEN: secretText(),
   GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
   GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),

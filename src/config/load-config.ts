@@ -132,6 +132,7 @@ export function loadConfig (env: Env = process.env): Config {
     railwayDomain: str(raw.RAILWAY_DOMAIN),
     stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
     intervalMs: parseDuration(String(raw.MONITOR_INTERVAL)),
+    concurrency: raw.MONITOR_CONCURRENCY as number,
     secrets: collectSecrets(raw)
   }, env)
   problems.push(...monitor.problems)

@@ -22,6 +22,8 @@ export interface MonitorInputs {
   readonly stagingRailwayDomain: string | undefined
   /** MONITOR_INTERVAL, already parsed; undefined when it is invalid (reported elsewhere). */
   readonly intervalMs: number | undefined
+  /** MONITOR_CONCURRENCY, already validated: used when the file sets no `concurrency` (as MONITOR_INTERVAL for `interval`). */
+  readonly concurrency?: number | undefined
   /** Secrets known from the variables, so problem lines never echo them. */
   readonly secrets: readonly string[]
 }
@@ -34,7 +36,7 @@ export interface LoadedMonitor {
   readonly githubLabels: readonly string[]
   readonly intervalMs: number
   readonly githubRepository: string | undefined
-  /** Checks in flight at once (the file's `concurrency`, default 100). */
+  /** Checks in flight at once (the file's `concurrency`, else MONITOR_CONCURRENCY, default 100). */
   readonly concurrency: number
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY, for the checks and the AI probes. */
   readonly proxy: ProxySettings
@@ -114,7 +116,7 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
     githubLabels: targets.githubLabels,
     intervalMs,
     githubRepository: targets.githubRepository,
-    concurrency: targets.concurrency,
+    concurrency: typeof file?.concurrency === 'number' ? targets.concurrency : inputs.concurrency ?? targets.concurrency,
     proxy,
     secrets,
     problems: tidy(problems.map((line) => withoutExpandedValue(line, references, redact)))

@@ -7,6 +7,7 @@ import type { IncidentLog } from '../structured-log.js'
 import { decide, initialState, peakOf, type PolicyAction, type PolicyOptions } from './policy.js'
 import { routeEvent, type ChannelRoute } from './routing.js'
 import { snapshotOf } from '../delivery/snapshot.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 
 export interface DeciderOptions {
   readonly store: Store
@@ -68,7 +69,9 @@ export function createDecider (options: DeciderOptions): Decider {
   const newId = options.newId ?? randomUUID
   const now = options.now ?? (() => new Date())
   const retryMs = options.retryMs ?? 1_000
-  const waiting = new Map<string, { result: CheckResult, at: Date }>()
+  let waiting = new Map<string, { result: CheckResult, at: Date }>()
+  // Cycles' results being taken in, a slice at a time and one cycle after the other.
+  let accepting: Promise<void> = Promise.resolve()
   let reconcile: 'todo' | 'listing' | 'done' = 'todo'
   let found: readonly OpenIncident[] | undefined
   let listing: Promise<void> | undefined
@@ -168,15 +171,16 @@ export function createDecider (options: DeciderOptions): Decider {
     }
     const next = new Map(changed.map((s) => [s.environment, s]))
     const entries = retired.flatMap(({ event, peak }) => entriesFor(event, peak, decidedAt.toISOString(), false))
-    for (const { result, at } of batch.values()) {
+    // A cycle's worth of results (10,000 environments) is decided a slice at a time (src/slices.ts).
+    await forEachInSlices([...batch.values()], DEFAULT_SLICE_SIZE, ({ result, at }) => {
       const previous = states.get(result.environment) ?? initialState(result.environment, result.checkedAt)
       const decision = decide(previous, result, at, { ...options.policy, ...options.thresholds?.(result.environment) })
       next.set(result.environment, decision.next)
       for (const action of decision.actions) entries.push(...entriesFor(eventOf(action, result, decision.next, decidedAt.toISOString()), peakOf(previous), decidedAt.toISOString(), true))
-    }
+    })
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
     for (const environment of retiring) { leaving.delete(environment); lastDecided.delete(environment) }
-    for (const [environment, item] of batch) lastDecided.set(environment, item)
+    await forEachInSlices([...batch], DEFAULT_SLICE_SIZE, ([environment, item]) => { lastDecided.set(environment, item) })
     for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
@@ -197,8 +201,9 @@ export function createDecider (options: DeciderOptions): Decider {
       if (role === 'follower') { waiting.clear(); leaving.clear(); return }
       if (role !== 'leader') { scheduleRetry(); return }
       startReconcile()
-      const batch = new Map(waiting)
-      waiting.clear()
+      // Taken whole (10,000 environments are not copied): what arrives meanwhile waits in a new map.
+      const batch = waiting
+      waiting = new Map()
       try {
         await decideBatch(batch)
         options.onStoreResult?.({ ok: true })
@@ -220,8 +225,10 @@ export function createDecider (options: DeciderOptions): Decider {
 
   return {
     submit (results, at) {
-      for (const result of results) if (!leaving.has(result.environment)) waiting.set(result.environment, { result, at })
-      void drain()
+      accepting = accepting.then(async () => {
+        await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => { if (!leaving.has(result.environment)) waiting.set(result.environment, { result, at }) })
+        void drain()
+      })
     },
     setEnvironments (names) {
       const next = new Set(names)
@@ -231,6 +238,7 @@ export function createDecider (options: DeciderOptions): Decider {
       void drain()
     },
     drain: async () => {
+      await accepting
       await running
       await drain()
       // A listing of open incidents under way is part of what waits (tests settle on it).
@@ -243,6 +251,7 @@ export function createDecider (options: DeciderOptions): Decider {
     async close () {
       closed = true
       clearTimeout(retry)
+      await accepting
       await running
     }
   }

@@ -120,6 +120,11 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       buckets: CYCLE_BUCKETS,
       registers
     }),
+    monitorCycleOverruns: new Counter({
+      name: 'vigil_monitor_cycle_overruns_total',
+      help: 'Monitor cycles that took longer than the interval (the next one started late)',
+      registers
+    }),
     monitorStaleAfter: new Gauge({
       name: 'vigil_monitor_stale_after_seconds',
       help: 'How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take (0 while no environment is monitored)',

@@ -2,12 +2,14 @@ import type { ComponentRegistry, ProbeResult } from '../health/component-registr
 import type { EnvironmentBoard } from '../health/environment-board.js'
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { ResultHistory } from '../state/history.js'
 import { environmentSummary, shownFailures } from './environment-summary.js'
 import { recordResultMetrics } from './result-metrics.js'
-import { runCycle, type CycleOptions } from './run-cycle.js'
+import { DEFAULT_CONCURRENCY, runCycle, type CycleOptions } from './run-cycle.js'
 import { SOLE_LEADERSHIP } from './sole-leadership.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
+import { worstCycleMs } from './worst-case.js'
 
 /** The logging the monitor needs; a pino logger fits. */
 export interface MonitorLog {
@@ -32,7 +34,10 @@ export interface MonitorOptions {
   readonly leadership?: CycleLeadership | undefined
   /** Passed to every check: concurrency, the redactor, a replacement check. */
   readonly cycle?: Omit<CycleOptions, 'signal'> | undefined
-  /** How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take. */
+  /**
+   * How long without a finished cycle counts as stale, fixed (tests); by default two intervals plus
+   * the longest a cycle of the current targets can take (worst-case.ts), recomputed when they change.
+   */
   readonly staleAfterMs?: number
   readonly now?: () => Date
   /** Told when targets given to `setTargets` take effect, at the start of a cycle (the incident side follows). */
@@ -57,7 +62,7 @@ export interface Monitor {
    * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check.
    */
   checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
-  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals. */
+  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals plus the longest a cycle can take. */
   checkStaleness: () => void
   /**
    * Replaces the environments checked, from the next cycle on (never during one): new ones are
@@ -71,6 +76,16 @@ export interface Monitor {
 /** Component name under which the monitor reports its own health. */
 export const MONITOR_COMPONENT = 'monitor'
 
+/**
+ * Most environments a cycle logs one warning line each for; above it, one summary line names the
+ * first of them and counts the rest (10,000 failing environments are not 10,000 lines a cycle).
+ */
+export const MAX_WARNING_LINES = 50
+
+/** The staleness limit of a monitor on `targets`: two intervals plus the longest such a cycle can take, in ms. */
+export function staleLimitMs (targets: Parameters<typeof worstCycleMs>[0], intervalMs: number, concurrency: number): number {
+  return 2 * intervalMs + worstCycleMs(targets, concurrency)
+}
 
 /**
  * Detection, free of Fastify and of everything downstream: check every environment → board and
@@ -83,13 +98,18 @@ export function createMonitor (options: MonitorOptions): Monitor {
   const { intervalMs, metrics, environments, components, redact, log } = options
   let targets = options.targets
   let pending: readonly EnvironmentTarget[] | undefined
-  const staleAfterMs = options.staleAfterMs ?? 2 * intervalMs
+  const concurrency = options.cycle?.concurrency ?? DEFAULT_CONCURRENCY
+  const limitFor = (list: readonly EnvironmentTarget[]): number => options.staleAfterMs ?? staleLimitMs(list, intervalMs, concurrency)
+  let staleAfterMs = limitFor(targets)
   const leadership = options.leadership ?? SOLE_LEADERSHIP
   const now = options.now ?? (() => new Date())
   const controller = new AbortController()
   const startedAt = now()
   let lastRunAt: Date | undefined
+  // Until a cycle finishes, staleness counts from the start of the first one (not from start-up).
+  let firstStartedAt: Date | undefined
   let lastOutcome: CycleOutcome | undefined
+  let lastDurationMs: number | undefined
   let latest: readonly CheckResult[] = []
   let running: Promise<CycleOutcome> | undefined
 
@@ -99,44 +119,78 @@ export function createMonitor (options: MonitorOptions): Monitor {
   const details = (): Record<string, unknown> => ({
     environments: targets.length,
     interval_seconds: intervalMs / 1000,
+    concurrency,
+    last_cycle_seconds: lastDurationMs === undefined ? null : lastDurationMs / 1000,
     last_run_at: lastRunAt?.toISOString() ?? null,
     last_result: lastOutcome ?? null,
     role: leadership.role(),
     leader: leadership.leader().holder,
     leader_last_cycle_at: leadership.leader().lastCycleAt
   })
-  // Healthy from the start: staleness is measured from start-up until the first run finishes.
+  // Healthy from the start: until the first cycle finishes, staleness counts from its start.
   components.record(MONITOR_COMPONENT, { status: 'healthy', latencyMs: 0, details: details() }, startedAt)
 
-  const show = (): void => {
+  // Board and incident gauges, a slice at a time (src/slices.ts): at 10,000 environments one pass
+  // would hold the event loop. A newer pass (links changed meanwhile) makes an older one stop.
+  let showing = 0
+  const show = async (): Promise<void> => {
+    const pass = ++showing
     const links = options.incidents?.links() ?? {}
-    for (const result of latest) environments.set(result.environment, environmentSummary(result, links[result.environment]))
-    for (const target of targets) metrics.incidentsOpen.set({ environment: target.name }, links[target.name] === undefined ? 0 : 1)
+    const results = latest
+    const listed = targets
+    await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => {
+      if (pass === showing) environments.set(result.environment, environmentSummary(result, links[result.environment]))
+    })
+    await forEachInSlices(listed, DEFAULT_SLICE_SIZE, (target) => {
+      if (pass === showing) metrics.incidentsOpen.set({ environment: target.name }, links[target.name] === undefined ? 0 : 1)
+    })
   }
-  options.incidents?.onLinksChanged(show)
+  options.incidents?.onLinksChanged(() => { show().catch((err: unknown) => { log.error({ err }, 'could not show the incident links') }) })
+
+  // One warning line per environment not healthy, or one summary line above MAX_WARNING_LINES.
+  const warn = async (results: readonly CheckResult[]): Promise<void> => {
+    const failing: CheckResult[] = []
+    await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => { if (result.status !== 'healthy') failing.push(result) })
+    if (failing.length > MAX_WARNING_LINES) {
+      const unhealthy = failing.filter((r) => r.status === 'unhealthy').length
+      const named = failing.slice(0, MAX_WARNING_LINES).map((r) => `${r.environment} (${r.status})`)
+      log.warn({ unhealthy, degraded: failing.length - unhealthy, environments: named },
+        `${failing.length} environments are not healthy (${unhealthy} unhealthy); the first ${MAX_WARNING_LINES} are named, /health/detailed has them all`)
+      return
+    }
+    await forEachInSlices(failing, DEFAULT_SLICE_SIZE, (result) => {
+      log.warn({ environment: result.environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${result.environment} is ${result.status}`)
+    })
+  }
 
   const record = async (results: readonly CheckResult[]): Promise<void> => {
     latest = results
-    for (const result of results) {
-      if (result.status !== 'healthy') log.warn({ environment: result.environment, status: result.status, failures: shownFailures(result.failures) }, `environment ${result.environment} is ${result.status}`)
-    }
-    show()
+    await warn(results)
+    await show()
     await recordResultMetrics(metrics, targets, results)
   }
 
-  // No cycle finished by any replica for two intervals: the leader is stuck or gone.
+  // No cycle finished by any replica for two intervals (plus the longest a cycle can take): the
+  // leader is stuck or gone. Before the first finish, the clock starts with the first cycle.
   const staleness = (): string | undefined => {
+    const firstExpected = firstStartedAt ?? startedAt
     const reference = leadership.role() === 'follower'
-      ? Date.parse(leadership.leader().lastCycleAt ?? startedAt.toISOString())
-      : (lastRunAt ?? startedAt).getTime()
+      ? Date.parse(leadership.leader().lastCycleAt ?? firstExpected.toISOString())
+      : (lastRunAt ?? firstExpected).getTime()
     const ageMs = now().getTime() - reference
     return ageMs <= staleAfterMs ? undefined : `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`
   }
+
+  // Said in the warning and in /health/detailed: what to change so that a cycle fits its interval.
+  const overrun = (latencyMs: number): string =>
+    `the last cycle took ${latencyMs / 1000} s, longer than the interval (${intervalMs / 1000} s) for ${targets.length} environment(s) at concurrency ${concurrency}: ` +
+    'raise `concurrency`, lengthen `interval`, or shorten `timeout`/`attempts`'
 
   const health = (outcome: CycleOutcome, latencyMs: number, error?: string): ProbeResult => {
     if (outcome === 'failure') return { status: 'degraded', latencyMs, error: `last cycle failed: ${error ?? 'unknown error'}`, details: details() }
     const stale = staleness()
     if (stale !== undefined) return { status: 'degraded', latencyMs, error: stale, details: details() }
+    if (latencyMs > intervalMs) return { status: 'degraded', latencyMs, error: overrun(latencyMs), details: details() }
     if (leadership.role() === 'unknown') {
       return { status: 'degraded', latencyMs, error: 'the state database cannot say which replica leads: this replica checks on its own and incident decisions wait', details: details() }
     }
@@ -152,6 +206,9 @@ export function createMonitor (options: MonitorOptions): Monitor {
     for (const target of targets) if (!kept.has(target.name)) environments.delete(target.name)
     latest = latest.filter((r) => kept.has(r.environment))
     targets = next
+    // More environments can take longer: the staleness limit follows the targets checked.
+    staleAfterMs = limitFor(targets)
+    metrics.monitorStaleAfter.set(staleAfterMs / 1000)
     log.info({ environments: targets.map((t) => t.name) }, `monitoring ${targets.length} environment(s) from this cycle on`)
     options.onTargetsApplied?.(targets)
   }
@@ -159,12 +216,14 @@ export function createMonitor (options: MonitorOptions): Monitor {
   const runOnce = async (): Promise<CycleOutcome> => {
     applyPending()
     const started = now()
+    firstStartedAt ??= started
     let outcome: CycleOutcome
     let error: string | undefined
     try {
       const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
       if (controller.signal.aborted) return 'aborted'
       await record(results)
+      if (controller.signal.aborted) return 'aborted'
       try {
         options.history?.record(results, leadership.role())
       } catch (err) {
@@ -186,7 +245,12 @@ export function createMonitor (options: MonitorOptions): Monitor {
     metrics.monitorRuns.inc({ result: outcome })
     metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
+    lastDurationMs = latencyMs
     metrics.monitorCycleDuration.observe(latencyMs / 1000)
+    if (latencyMs > intervalMs) {
+      metrics.monitorCycleOverruns.inc()
+      log.warn({ environments: targets.length, duration_ms: latencyMs, interval_ms: intervalMs, concurrency }, overrun(latencyMs))
+    }
     components.record(MONITOR_COMPONENT, health(outcome, latencyMs, error), finished)
     log.info({ result: outcome, environments: targets.length, duration_ms: latencyMs }, 'monitor cycle finished')
     return outcome

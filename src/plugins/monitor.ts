@@ -3,11 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
-import { createMonitor, type MonitorOptions } from '../monitor/create-monitor.js'
+import { createMonitor, staleLimitMs, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { DeployEvents, DeployEventsOptions } from '../railway/deploy-events.js'
 import type { RailwayApi } from '../railway/types.js'
 import type { EnvironmentTarget } from '../monitor/types.js'
-import { worstCycleMs } from '../monitor/worst-case.js'
 
 /** What the lead (or a test) may pass; everything defaults from `app.vigil` and the configuration. */
 export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'cycle' | 'now'>> {
@@ -43,7 +42,9 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const targets = options.targets ?? config.monitor.environments
   const log = app.log.child({ module: 'monitor' })
   const concurrency = options.cycle?.concurrency ?? config.monitor.concurrency
-  const staleAfterMs = 2 * intervalMs + worstCycleMs(targets, concurrency)
+  // The monitor recomputes its own limit when discovery changes the targets; the lease's allowance
+  // (incidents/create-incident-handling.ts) is fixed at start-up from the targets known then.
+  const staleAfterMs = staleLimitMs(targets, intervalMs, concurrency)
   const { createIncidentHandling } = await import('../incidents/create-incident-handling.js')
   const incidents = await createIncidentHandling(config, {
     labels: config.monitor.githubLabels,
@@ -69,7 +70,6 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     incidents: incidents.intake,
     history: app.vigil.history,
     leadership: incidents.leadership,
-    staleAfterMs,
     cycle: { concurrency, redact, ...options.cycle },
     // The incident side and deploy events switch with the monitor, between two cycles.
     onTargetsApplied: (next) => {

@@ -1,4 +1,5 @@
 import { coalesce } from '../delivery/coalesce.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { OutboxEntry } from '../delivery/types.js'
 import { dueHeads, statsOf } from './outbox-view.js'
 import type { EnvironmentState, Store } from './types.js'
@@ -27,9 +28,18 @@ export function createMemoryStore () {
   }
 
   return {
-    loadStates: async () => new Map([...states].map(([k, v]) => [k, structuredClone(v)])),
+    // Copies, as a database would hand out, a slice at a time (src/slices.ts): 10,000 environments
+    // are one cycle's worth, and the event loop runs between slices.
+    async loadStates () {
+      const copy = new Map<string, EnvironmentState>()
+      await forEachInSlices([...states.values()], DEFAULT_SLICE_SIZE, (state) => { copy.set(state.environment, structuredClone(state)) })
+      return copy
+    },
     async commit (next, added, droppedAt) {
-      for (const state of next) states.set(state.environment, structuredClone(state))
+      const copies: EnvironmentState[] = []
+      await forEachInSlices(next, DEFAULT_SLICE_SIZE, (state) => { copies.push(structuredClone(state)) })
+      // Applied at once after the copies, so a commit is still seen whole or not at all.
+      for (const state of copies) states.set(state.environment, state)
       const dropped: OutboxEntry[] = []
       for (const entry of added) {
         const same = entries.filter((e) => e.channel === entry.channel && e.environment === entry.environment && e.state === 'pending')

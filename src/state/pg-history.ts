@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { Status } from '../health/status.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import { historyEntry, type HistoryEntry, type ResultHistory } from './history.js'
 import { createStatePool } from './pg-pool.js'
 import { ensureSchema } from './pg-schema.js'
@@ -70,6 +71,8 @@ export function createPgHistory (options: PgHistoryOptions) {
   }
   let pending: HistoryEntry[] = []
   let writing: Promise<void> | undefined
+  // Results being converted for the queue, one cycle after the other.
+  let converting: Promise<void> = Promise.resolve()
   let leads = false
   let closed = false
 
@@ -144,8 +147,14 @@ export function createPgHistory (options: PgHistoryOptions) {
     record (results, role) {
       leads = role === 'leader'
       if (!leads || closed) return
-      requeue(results.map(historyEntry))
-      flush()
+      // Converted a slice at a time (src/slices.ts), one cycle after the other, then queued.
+      const entries: HistoryEntry[] = []
+      converting = converting.then(async () => {
+        await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => { entries.push(historyEntry(result)) })
+        if (closed) return
+        requeue(entries)
+        flush()
+      })
     },
     async read (since) {
       const rows = await timed('read', async () => {
@@ -167,9 +176,11 @@ export function createPgHistory (options: PgHistoryOptions) {
     prune,
     /** Resolves once nothing is being written (tests). */
     async settled () {
+      await converting
       while (writing !== undefined) await writing
     },
     async close () {
+      await converting
       closed = true
       clearInterval(timer)
       await writing

@@ -123,3 +123,13 @@ environments:
     t.ok(lines.some((l) => l.includes(`environments[0].${field}`) || l.includes(`environments[0].${field.replace('x-key', 'X-Key')}`)), field)
   }
 })
+
+t.test('MONITOR_CONCURRENCY sets the concurrency when the monitor file does not; the file\'s `concurrency` wins', async (t) => {
+  const bare = file('environments: [{ name: a, url: https://a.example.com }]')
+  t.equal(loadConfig({ LOG_LEVEL: 'silent', MONITOR_CONCURRENCY: '400', MONITOR_CONFIG: bare }).monitor.concurrency, 400)
+  const set = file('concurrency: 20\nenvironments: [{ name: a, url: https://a.example.com }]')
+  t.equal(loadConfig({ LOG_LEVEL: 'silent', MONITOR_CONCURRENCY: '400', MONITOR_CONFIG: set }).monitor.concurrency, 20)
+  for (const bad of ['0', '1001', 'many']) {
+    t.match(problems({ MONITOR_CONCURRENCY: bad, MONITOR_CONFIG: bare }), [/^MONITOR_CONCURRENCY: expected an integer from 1 to 1000/], bad)
+  }
+})

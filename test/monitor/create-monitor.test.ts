@@ -2,7 +2,7 @@ import t from 'tap'
 import { createComponentRegistry } from '../../src/health/component-registry.js'
 import { createEnvironmentBoard } from '../../src/health/environment-board.js'
 import { createMetrics } from '../../src/metrics/create-metrics.js'
-import { createMonitor, type MonitorOptions } from '../../src/monitor/create-monitor.js'
+import { createMonitor, MAX_WARNING_LINES, type MonitorOptions } from '../../src/monitor/create-monitor.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { testTarget } from '../support/targets.js'
@@ -144,13 +144,15 @@ t.test('a check that throws is counted as a failed cycle, never thrown, with the
   t.notMatch(state?.error, /ghp_abcdefgh12345678/)
 })
 
-t.test('the monitor component turns degraded when no cycle finished for two intervals', async (t) => {
+t.test('the monitor component turns degraded when no cycle finished for two intervals plus the longest cycle', async (t) => {
   let clock = Date.parse('2026-11-26T10:00:00Z')
-  const { monitor, components } = setup({ now: () => new Date(clock) })
+  const { monitor, components, metrics } = setup({ now: () => new Date(clock) })
   await monitor.runOnce()
-  clock += 2 * 60_000
+  // Two targets, one try of at most 2 s each, at concurrency 100: the longest cycle is 2 s.
+  t.same(await sample(metrics.monitorStaleAfter), [[{}, 122]])
+  clock += 2 * 60_000 + 2_000
   monitor.checkStaleness()
-  t.equal(components.get('monitor')?.status, 'healthy', 'exactly two intervals is still fine')
+  t.equal(components.get('monitor')?.status, 'healthy', 'exactly the limit is still fine')
   clock += 1000
   monitor.checkStaleness()
   t.equal(components.get('monitor')?.status, 'degraded')
@@ -195,4 +197,129 @@ t.test('a result with many long failures is shown bounded in the report and the 
   t.ok(error.length < 4_000, `report error is ${error.length} characters`)
   t.match(error, /… and 40 more$/)
   t.ok(lines.every((l) => l.length < 4_000), 'log lines are bounded too')
+})
+
+/** Targets named env-0… env-(n−1), each taking at most `timeoutMs` per try. */
+function manyTargets (n: number, overrides: Partial<EnvironmentTarget> = {}): EnvironmentTarget[] {
+  return Array.from({ length: n }, (_, i) => testTarget(`https://env-${i}.example.com`, { name: `env-${i}`, ...overrides }))
+}
+
+t.test('a cycle longer than the interval warns with what to change, counts an overrun and degrades the monitor until a cycle fits again', async (t) => {
+  let clock = Date.parse('2026-11-26T10:00:00Z')
+  let cycleMs = 90_000
+  const warnings: Array<{ obj: object, msg: string }> = []
+  const { monitor, components, metrics } = setup({
+    now: () => new Date(clock),
+    log: { ...quiet, warn: (obj, msg) => { warnings.push({ obj, msg }) } },
+    cycle: { concurrency: 7, check: async (target) => { clock += cycleMs / 2; return resultFor(target, 'healthy') } }
+  })
+  t.equal(await monitor.runOnce(), 'success')
+  t.match(components.get('monitor'), { status: 'degraded', error: /the last cycle took 90 s, longer than the interval \(60 s\) for 2 environment\(s\) at concurrency 7: raise `concurrency`, lengthen `interval`, or shorten `timeout`\/`attempts`/, details: { concurrency: 7, last_cycle_seconds: 90 } })
+  t.same(await sample(metrics.monitorCycleOverruns), [[{}, 1]])
+  t.same(warnings.map((w) => w.obj), [{ environments: 2, duration_ms: 90_000, interval_ms: 60_000, concurrency: 7 }])
+  t.match(warnings[0]?.msg, /raise `concurrency`/)
+
+  cycleMs = 60_000
+  t.equal(await monitor.runOnce(), 'success')
+  t.match(components.get('monitor'), { status: 'healthy', details: { last_cycle_seconds: 60 } }, 'a cycle of exactly the interval fits')
+  t.same(await sample(metrics.monitorCycleOverruns), [[{}, 1]], 'no overrun counted for it')
+  t.equal(warnings.length, 1)
+})
+
+t.test('a long first cycle is not stale: staleness counts from the start of the first cycle, not from start-up', async (t) => {
+  let clock = Date.parse('2026-11-26T10:00:00Z')
+  let during: string | undefined
+  const { monitor, components } = setup({
+    now: () => new Date(clock),
+    staleAfterMs: 4 * 60_000,
+    cycle: {
+      check: async (target) => {
+        if (target.name === 'staging') {
+          clock += 3 * 60_000
+          monitor.checkStaleness()
+          during = components.get('monitor')?.status
+        }
+        return resultFor(target, 'healthy')
+      }
+    }
+  })
+  // The app was slow to become ready: the first cycle starts three minutes after start-up.
+  clock += 3 * 60_000
+  await monitor.runOnce()
+  t.equal(during, 'healthy', 'six minutes after start-up, three into the first cycle, within the four-minute limit')
+  t.match(components.get('monitor')?.error, /^the last cycle took 180 s, longer than the interval/, 'degraded for the overrun, not as stale')
+})
+
+t.test('environments added at runtime raise the staleness limit to the longest cycle of the new list', async (t) => {
+  let clock = Date.parse('2026-11-26T10:00:00Z')
+  let during: string | undefined
+  let long = false
+  const { monitor, components, metrics } = setup({
+    now: () => new Date(clock),
+    cycle: {
+      concurrency: 100,
+      check: async (target) => {
+        if (long && target.name === 'env-999') {
+          clock += 5 * 60_000
+          monitor.checkStaleness()
+          during = components.get('monitor')?.status
+        }
+        return resultFor(target, 'healthy')
+      }
+    }
+  })
+  await monitor.runOnce()
+  // 1,000 environments of three 10 s tries 1 s apart: 32 s per check, ten waves at concurrency 100.
+  monitor.setTargets(manyTargets(1000, { timeoutMs: 10_000, attempts: 3, retryDelayMs: 1_000 }))
+  long = true
+  await monitor.runOnce()
+  t.same(await sample(metrics.monitorStaleAfter), [[{}, 120 + 320]])
+  t.equal(during, 'healthy', 'five minutes into the first cycle of 1,000 environments is within 2 intervals + 320 s')
+})
+
+t.test('many environments not healthy: one summary line naming the first ones instead of a line each', async (t) => {
+  const warnings: Array<{ obj: Record<string, unknown>, msg: string }> = []
+  const targets = manyTargets(MAX_WARNING_LINES + 10)
+  const { monitor } = setup({
+    targets,
+    log: { ...quiet, warn: (obj, msg) => { warnings.push({ obj: obj as Record<string, unknown>, msg }) } },
+    cycle: { check: async (target) => resultFor(target, target.name === 'env-0' ? 'degraded' : 'unhealthy') }
+  })
+  await monitor.runOnce()
+  t.equal(warnings.length, 1)
+  t.match(warnings[0], { obj: { unhealthy: MAX_WARNING_LINES + 9, degraded: 1 }, msg: `${MAX_WARNING_LINES + 10} environments are not healthy (${MAX_WARNING_LINES + 9} unhealthy)` })
+  t.equal((warnings[0]?.obj.environments as string[]).length, MAX_WARNING_LINES)
+  t.equal((warnings[0]?.obj.environments as string[])[0], 'env-0 (degraded)')
+
+  warnings.length = 0
+  monitor.setTargets(targets.slice(0, MAX_WARNING_LINES))
+  await monitor.runOnce()
+  t.equal(warnings.length, MAX_WARNING_LINES, 'at the threshold, a line each')
+  t.match(warnings[1], { obj: { environment: 'env-1', status: 'unhealthy' }, msg: 'environment env-1 is unhealthy' })
+})
+
+t.test('after a cycle the warnings, board and hand-over of 1,200 environments let the event loop run between slices', async (t) => {
+  const targets = manyTargets(1200)
+  let turns = 0
+  let done = false
+  const turn = (): void => { turns++; if (!done) setImmediate(turn) }
+  const intake = recordingIntake()
+  const { monitor, environments } = setup({
+    targets,
+    incidents: intake,
+    cycle: {
+      concurrency: 1200,
+      check: async (target) => {
+        // Every check answered at once: from here on, only the post-cycle passes run.
+        if (target.name === 'env-1199') setImmediate(turn)
+        return resultFor(target, 'unhealthy')
+      }
+    }
+  })
+  await monitor.runOnce()
+  done = true
+  t.equal(Object.keys(environments.entries()).length, 1200)
+  t.equal(intake.submitted[0]?.length, 1200)
+  // Slices of 500: three for the warnings, three for the board, three for the incident gauges.
+  t.ok(turns >= 6, `the event loop turned ${turns} times while the cycle's results were recorded`)
 })

@@ -87,3 +87,17 @@ t.test('PostgreSQL: a database that refuses fails reads and writes visibly, and 
   await working.settled()
   t.equal((await working.read(start)).get('production')!.length, 1)
 })
+
+t.test('memory: a cycle of 1,200 results is kept a slice at a time, the event loop turning between slices; a read waits for it', async (t) => {
+  const history = createMemoryHistory(10)
+  const results = Array.from({ length: 1200 }, (_, i) => checkResult(`env-${i}`, 'healthy', { at: start }))
+  let turns = 0
+  let done = false
+  const turn = (): void => { turns++; if (!done) setImmediate(turn) }
+  setImmediate(turn)
+  history.record(results, 'follower')
+  const found = await history.read(start)
+  done = true
+  t.equal(found.size, 1200)
+  t.ok(turns >= 2, `the event loop turned ${turns} times while 1,200 results were kept in slices of 500`)
+})
