@@ -23,14 +23,14 @@ t.test('thousands of environments merging shared defaults all get them (past js-
   for (let i = 0; i < count; i++) lines.push(`  - <<: *defaults`, `    name: env-${i}`, `    url: http://10.0.${i >> 8}.${i & 255}:8080`)
   const read = parseMonitorText(lines.join('\n') + '\n', {}, redact)
   t.same(read.problems, [])
-  const environments = read.file!.environments as Array<Record<string, unknown>>
+  const environments = read.file!.environments as unknown as Array<Record<string, unknown>>
   t.equal(environments.length, count)
   t.same(environments[count - 1], { timeout: '7s', attempts: 2, expected_status: [200, 204], failure_threshold: 4, name: `env-${count - 1}`, url: 'http://10.0.11.183:8080' })
 })
 
 t.test('YAML 1.2 core scalars: yes, dates and 0o17 read as the full parser reads them', async (t) => {
   const read = parseMonitorText('environments:\n  - name: yes\n    url: http://a.example\n    labels: [2001-12-14, "0o17"]\n', {}, redact)
-  const environment = (read.file!.environments as Array<Record<string, unknown>>)[0]
+  const environment = (read.file!.environments as unknown as Array<Record<string, unknown>>)[0]
   t.equal(environment?.name, 'yes')
   t.same(environment?.labels, ['2001-12-14', '0o17'])
 })
