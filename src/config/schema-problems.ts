@@ -60,17 +60,42 @@ export function schemaProblems (prefix: string, schema: TSchema, value: unknown,
  */
 export function durationLimitProblems (prefix: string, schema: TSchema, value: unknown): string[] {
   const lines: string[] = []
-  const walk = (node: Annotated, child: unknown, pointer: string): void => {
+  // The path is kept as segments and joined only for a problem: 10,000 environments, no strings built.
+  const segments: Array<string | number> = []
+  const walk = (node: Annotated, child: unknown): void => {
     if (typeof child === 'string' && node.pattern === DURATION_PATTERN && (parseDuration(child) ?? 0) > MAX_DURATION_MS) {
-      lines.push(`${prefix} ${displayPath(pointer)}: expected ${DURATION_LIMIT_EXPECTED}, got ${JSON.stringify(child)}`)
-    } else if (Array.isArray(child) && node.items !== undefined) {
-      child.forEach((item, i) => { walk(node.items as Annotated, item, `${pointer}/${i}`) })
+      lines.push(`${prefix} ${displayPath(segments.map((s) => `/${s}`).join(''))}: expected ${DURATION_LIMIT_EXPECTED}, got ${JSON.stringify(child)}`)
+    } else if (Array.isArray(child) && node.items !== undefined && bearsDuration(node.items as Annotated)) {
+      for (let i = 0; i < child.length; i++) {
+        segments.push(i)
+        walk(node.items as Annotated, child[i])
+        segments.pop()
+      }
     } else if (child !== null && typeof child === 'object' && node.properties !== undefined) {
       for (const [key, sub] of Object.entries(node.properties)) {
-        walk(sub as Annotated, (child as Record<string, unknown>)[key], `${pointer}/${key}`)
+        if (!bearsDuration(sub as Annotated)) continue
+        segments.push(key)
+        walk(sub as Annotated, (child as Record<string, unknown>)[key])
+        segments.pop()
       }
     }
   }
-  walk(schema as Annotated, value, '')
+  walk(schema as Annotated, value)
   return lines
+}
+
+const bearing = new WeakMap<Annotated, boolean>()
+
+/** True when the schema node, or one below it (items, properties), is a duration. */
+function bearsDuration (node: Annotated): boolean {
+  let known = bearing.get(node)
+  if (known === undefined) {
+    // Unknown while being computed, so a schema that refers to itself ends rather than loops.
+    bearing.set(node, false)
+    known = node.pattern === DURATION_PATTERN ||
+      (node.items !== undefined && bearsDuration(node.items as Annotated)) ||
+      Object.values(node.properties ?? {}).some((sub) => bearsDuration(sub as Annotated))
+    bearing.set(node, known)
+  }
+  return known
 }
