@@ -55,21 +55,22 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const metrics = deps.metrics ?? createMetrics(undefined, config.build)
   const systemStats = deps.systemStats ?? createSystemStats()
   const requestWindow = deps.requestWindow ?? createRequestWindow()
+  const history = deps.history ?? await createResultHistory({
+    stateDatabaseUrl: config.stateDatabaseUrl,
+    retentionMs: config.statusPage.historyRetentionMs,
+    intervalMs: config.monitor.intervalMs,
+    components,
+    metrics,
+    redact,
+    log: app.log
+  })
   const context: VigilContext = {
     config,
     redact,
     metrics,
     components,
     environments: deps.environments ?? createEnvironmentBoard(),
-    history: deps.history ?? createResultHistory({
-      stateDatabaseUrl: config.stateDatabaseUrl,
-      retentionMs: config.statusPage.historyRetentionMs,
-      intervalMs: config.monitor.intervalMs,
-      components,
-      metrics,
-      redact,
-      log: app.log
-    }),
+    history,
     lifecycle: deps.lifecycle ?? createLifecycle(),
     eventLoop: deps.eventLoop ?? createEventLoopMonitor({ thresholdMs: config.eventLoopDelayThresholdMs }),
     systemStats,

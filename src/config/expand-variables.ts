@@ -43,6 +43,8 @@ export function expandVariables (document: unknown, env: Env): Expansion {
     return node
   }
   const expandString = (text: string, pointer: string): unknown => {
+    // Most strings hold no reference at all: no regular expression, no copy.
+    if (!text.includes('$')) return text
     const values: string[] = []
     const expanded = text.replace(REFERENCE, (match, name: string | undefined) => {
       if (name === undefined) return '$'

@@ -1,4 +1,4 @@
-import { createGithubClient, type GithubClientOptions } from '../channels/github-client.js'
+import type { GithubClientOptions } from '../channels/github-client.js'
 import { createGithubChannel, type HeldIssue } from '../channels/github.js'
 import type { ChannelContext } from '../channels/notification.js'
 import { createChannel } from '../channels/registry.js'
@@ -13,7 +13,6 @@ import type { Redactor } from '../redact.js'
 import { SOLE_LEADERSHIP } from '../monitor/sole-leadership.js'
 import { createLeadership, type Leadership } from '../state/leadership.js'
 import { createMemoryStore } from '../state/memory-store.js'
-import { createPgStore } from '../state/pg-store.js'
 import type { Store } from '../state/types.js'
 import { silentLog, type IncidentLog } from '../structured-log.js'
 import { createDecider, type Decider } from './decider.js'
@@ -109,7 +108,8 @@ export async function createIncidentHandling (config: Config, options: IncidentH
   const { redact, metrics, components } = options
   const log = options.log ?? silentLog
   const url = config.stateDatabaseUrl
-  const store: Store = options.store ?? (url === undefined ? createMemoryStore() : await createPgStore({ connectionString: url }))
+  // pg (and Octokit below) load only when configured: an unused client costs start-up time and memory.
+  const store: Store = options.store ?? (url === undefined ? createMemoryStore() : await (await import('../state/pg-store.js')).createPgStore({ connectionString: url }))
   const shared = options.store !== undefined || url !== undefined
 
   // Every exchange with a shared store (lease renewals, decisions) is the `state` component's probe.
@@ -150,6 +150,7 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     const shutdown = new AbortController()
     // Bound once the worker exists: a rate limit on any request (a listing too) holds every write.
     let holdWrites: (until: Date) => void = () => {}
+    const { createGithubClient } = await import('../channels/github-client.js')
     const octokit = createGithubClient({ ...options.github, token, apiUrl: config.github.apiUrl, redact, log, metrics, signal: shutdown.signal, onRateLimit: (until) => { holdWrites(until) } })
     github = { ...createGithubChannel({ octokit, repository, labels: options.labels, environmentLabels: (e) => targetOf.get(e)?.labels ?? [], redact, deploymentContextOf: railway?.sectionOf }), close: () => { shutdown.abort() } }
     const worker = createDeliveryWorker({

@@ -112,13 +112,20 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     { id: 'monitor-watchdog' }
   )
 
-  // Cycles start once the app is ready, so the first one never races plugin registration.
+  // Cycles start once the app is ready, so the first one never races plugin registration, and one
+  // turn of the event loop later, so `listen` (which follows ready) opens the port before the first
+  // cycle's checks compete with the first /health request for the CPU.
+  let starting: NodeJS.Immediate | undefined
   app.addHook('onReady', async () => {
-    incidents.start()
-    app.scheduler.addSimpleIntervalJob(cycleJob)
-    app.scheduler.addSimpleIntervalJob(watchdogJob)
+    starting = setImmediate(() => {
+      starting = undefined
+      incidents.start()
+      app.scheduler.addSimpleIntervalJob(cycleJob)
+      app.scheduler.addSimpleIntervalJob(watchdogJob)
+    })
   })
   app.addHook('onClose', async () => {
+    if (starting !== undefined) clearImmediate(starting)
     cycleJob.stop()
     watchdogJob.stop()
     await deployEvents?.close()

@@ -4,7 +4,7 @@ import type { Redactor } from '../redact.js'
 import type { IncidentLog } from '../structured-log.js'
 import { memoryCapacity, type ResultHistory } from './history.js'
 import { createMemoryHistory } from './memory-history.js'
-import { createPgHistory, type HistoryOutcome } from './pg-history.js'
+import type { HistoryOutcome } from './pg-history.js'
 
 /** Component that shows whether the history store answers (only with STATE_DATABASE_URL). */
 export const HISTORY_COMPONENT = 'history'
@@ -26,9 +26,10 @@ export interface HistoryChoice {
  * The history of check results: PostgreSQL with a state database, memory otherwise. A failing
  * database never reaches detection: each failed write, read or pruning marks the optional
  * `history` component unhealthy (`/health/detailed`, `vigil_component_up{component="history"}`) and logs
- * a warning when it starts failing; the next success marks it healthy again.
+ * a warning when it starts failing; the next success marks it healthy again. The PostgreSQL side
+ * (and `pg`) is loaded only with a state database.
  */
-export function createResultHistory (choice: HistoryChoice): ResultHistory {
+export async function createResultHistory (choice: HistoryChoice): Promise<ResultHistory> {
   if (choice.stateDatabaseUrl === undefined) return createMemoryHistory(memoryCapacity(choice.retentionMs, choice.intervalMs))
   const { components, redact, log, metrics } = choice
   components.register({ name: HISTORY_COMPONENT, required: false })
@@ -47,5 +48,6 @@ export function createResultHistory (choice: HistoryChoice): ResultHistory {
     metrics.componentUp.set({ component: HISTORY_COMPONENT }, 0)
     components.record(HISTORY_COMPONENT, { status: 'unhealthy', latencyMs: outcome.latencyMs, error, details: { store: 'postgres' } })
   }
+  const { createPgHistory } = await import('./pg-history.js')
   return createPgHistory({ connectionString: choice.stateDatabaseUrl, retentionMs: choice.retentionMs, onOutcome })
 }

@@ -22,6 +22,27 @@ t.test('memory: a bounded ring per environment, oldest dropped first, read from 
   t.match(all.get('production')![0], { environment: 'production', status: 'healthy', responseTimeMs: 120, httpStatus: 200, tlsDaysLeft: 41 })
 })
 
+t.test('memory: a ring grows past its first slots up to its capacity, every field and null kept as recorded', async (t) => {
+  const history = createMemoryHistory(20)
+  for (let i = 0; i < 50; i++) {
+    const result = checkResult('production', (['healthy', 'degraded', 'unhealthy'] as const)[i % 3]!, { at: minutesAfter(start, i), httpStatus: i % 5 === 0 ? null : 200 + i })
+    history.record([{ ...result, responseTimeMs: i % 7 === 0 ? null : i + 0.4, tlsDaysLeft: i % 4 === 0 ? null : i - 30.5 }], 'leader')
+  }
+  const kept = (await history.read(start)).get('production')!
+  t.equal(kept.length, 20, 'the capacity, not the first size')
+  t.same(kept, Array.from({ length: 20 }, (_, k) => {
+    const i = 30 + k
+    return {
+      environment: 'production',
+      checkedAt: minutesAfter(start, i),
+      status: ['healthy', 'degraded', 'unhealthy'][i % 3],
+      responseTimeMs: i % 7 === 0 ? null : i,
+      httpStatus: i % 5 === 0 ? null : 200 + i,
+      tlsDaysLeft: i % 4 === 0 ? null : Math.floor(i - 30.5)
+    }
+  }), 'the newest 20 in order, rounded as historyEntry rounds, nulls and negative days kept')
+})
+
 t.test('memory: the ring covers the retention at the interval, within a bound', async (t) => {
   t.equal(memoryCapacity(30 * DAY_MS, 15 * 60_000), 2881, '30 days at 15 minutes')
   t.equal(memoryCapacity(30 * DAY_MS, 1000), 10_000, 'bounded at a short interval')

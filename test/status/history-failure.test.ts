@@ -27,7 +27,7 @@ for (const mode of ['refuse', 'hang'] as FaultMode[]) {
     const components = createComponentRegistry()
     const metrics = createMetrics()
     const lines: string[] = []
-    const history = createResultHistory({
+    const history = await createResultHistory({
       stateDatabaseUrl: `postgres://postgres@127.0.0.1:${proxy.port}/test`,
       retentionMs: 86_400_000,
       intervalMs: 1000,
