@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { benchBigReads } from './big-reads.js'
 import { benchHealthThroughput } from './health-throughput.js'
 import { benchMemory } from './memory.js'
+import { benchScale } from './scale.js'
 import { benchStartup } from './startup.js'
 import { ROOT } from './support/server-process.js'
 
@@ -22,7 +24,10 @@ const benches: Record<string, () => Promise<unknown>> = {
   'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
   redact: async () => { await script('bench/redact.ts') },
   'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') },
-  'railway-webhook': async () => { await script('bench/railway-webhook.ts') }
+  'railway-webhook': async () => { await script('bench/railway-webhook.ts') },
+  // Issue 12: Vigil against blackbox_exporter on the same targets, and the big reads at 10,000 environments.
+  scale: benchScale,
+  'big-reads': benchBigReads
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

@@ -15,7 +15,7 @@ import { procCpuMs, procStatusMb, ROOT, startServerProcess, type ServerProcess }
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,5000').split(',').map(Number).filter((n) => n > 0)
 const IDLE_SIZE = Number(process.env.BENCH_SCALE_IDLE_SIZE ?? 10_000)
 const HEALTH_SIZE = Number(process.env.BENCH_SCALE_HEALTH ?? 1000)
-const HEALTH_INTERVAL = process.env.BENCH_SCALE_HEALTH_INTERVAL ?? '5s'
+const HEALTH_INTERVAL = process.env.BENCH_SCALE_HEALTH_INTERVAL ?? '15s'
 const HEALTH_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6)
 const CONCURRENCY = 100
 const ANSWER_MS = 100

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const HOOK = fileURLToPath(new URL('../fixtures/record-resolved.mjs', import.meta.url))
 
 // Packages that only GitHub, a state database or an email channel need (issue 12).
-const OPTIONAL = ['@octokit/rest', '@octokit/core', 'bottleneck', 'pg', 'nodemailer']
+const OPTIONAL = ['@octokit/rest', '@octokit/core', 'bottleneck', 'pg', 'nodemailer', 'undici']
 
 /** A port nothing listens on: the environment's checks fail at once (connection refused). */
 async function closedPort (): Promise<number> {
