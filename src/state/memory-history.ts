@@ -53,31 +53,40 @@ function grown (ring: Ring, size: number): Ring {
 }
 
 /**
- * This replica's results in memory: a ring of at most `capacity` results per environment (see
- * memoryCapacity), lost on restart. Every replica records its own results whatever its role. Rings
- * start small and double as results arrive, so a young process holds only what it has seen.
+ * Results the memory history keeps in all environments together: 1,000,000 × 19 bytes ≈ 19 MB. With
+ * 10,000 environments at a 15-minute interval, 30 days would be 2,880 results each (550 MB); the
+ * budget keeps 100 each (a day) instead. STATE_DATABASE_URL keeps the whole retention.
  */
-export function createMemoryHistory (capacity: number): ResultHistory {
+export const MEMORY_HISTORY_BUDGET = 1_000_000
+
+/**
+ * This replica's results in memory: a ring of at most `capacity` results per environment (see
+ * memoryCapacity) and at most `budget` results in all (each environment's share: budget ÷ the
+ * environments seen), lost on restart. Every replica records its own results whatever its role.
+ * Rings start small and double as results arrive, so a young process holds only what it has seen.
+ */
+export function createMemoryHistory (capacity: number, budget = MEMORY_HISTORY_BUDGET): ResultHistory {
   const rings = new Map<string, Ring>()
   const keep = (result: Parameters<typeof historyEntry>[0]): void => {
     let ring = rings.get(result.environment)
     if (ring === undefined) rings.set(result.environment, ring = newRing(Math.min(capacity, FIRST_SIZE)))
+    // Each environment's share of the budget shrinks as environments are added.
+    const limit = Math.max(1, Math.min(capacity, Math.floor(budget / rings.size)))
     const slots = ring.checkedAt.length
-    if (ring.length === slots && slots < capacity) {
-      ring = grown(ring, Math.min(capacity, slots * 2))
+    if (ring.length === slots && slots < limit) {
+      ring = grown(ring, Math.min(limit, slots * 2))
       rings.set(result.environment, ring)
     }
     const entry = historyEntry(result)
     const size = ring.checkedAt.length
-    // Results arrive in order, one per environment per cycle: a full ring drops its oldest.
-    let slot: number
-    if (ring.length < size) {
-      slot = (ring.start + ring.length) % size
-      ring.length += 1
-    } else {
-      slot = ring.start
+    // Results arrive in order, one per environment per cycle: a full ring (or one past its share)
+    // drops its oldest.
+    while (ring.length >= Math.min(size, limit)) {
       ring.start = (ring.start + 1) % size
+      ring.length -= 1
     }
+    const slot = (ring.start + ring.length) % size
+    ring.length += 1
     ring.checkedAt[slot] = entry.checkedAt.getTime()
     ring.status[slot] = STATUS_CODE[entry.status]
     ring.responseTimeMs[slot] = entry.responseTimeMs ?? NO_NUMBER

@@ -122,3 +122,17 @@ t.test('memory: a cycle of 1,200 results is kept a slice at a time, the event lo
   t.equal(found.size, 1200)
   t.ok(turns >= 2, `the event loop turned ${turns} times while 1,200 results were kept in slices of 500`)
 })
+
+t.test('memory: all environments together keep at most the budget, each its share, the newest kept', async (t) => {
+  // A budget of 12 results: one environment may keep its capacity of 10; with three, 4 each.
+  const history = createMemoryHistory(10, 12)
+  for (let i = 0; i < 10; i++) history.record([checkResult('production', 'healthy', { at: minutesAfter(start, i) })], 'leader')
+  t.equal((await history.read(start)).get('production')!.length, 10, 'alone: its capacity')
+  for (let i = 10; i < 16; i++) {
+    history.record(['production', 'staging', 'preview'].map((name) => checkResult(name, 'healthy', { at: minutesAfter(start, i) })), 'leader')
+  }
+  const all = await history.read(start)
+  for (const name of ['production', 'staging', 'preview']) {
+    t.same(all.get(name)!.map((e) => e.checkedAt), [12, 13, 14, 15].map((m) => minutesAfter(start, m)), `${name}: its share, the newest results`)
+  }
+})
