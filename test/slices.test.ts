@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { forEachInSlices } from '../src/slices.js'
+import { forEachInSlices, joinInSlices } from '../src/slices.js'
 
 test('visits every item once, in order, and lets the event loop run between slices', async (t) => {
   const items = Array.from({ length: 10 }, (_, i) => i)
@@ -16,4 +16,10 @@ test('an empty list and a slice size below 1 still work; a throwing fn rejects',
   await forEachInSlices([1, 2, 3], 0, () => { calls++ })
   t.equal(calls, 3)
   await t.rejects(forEachInSlices([1, 2], 1, (item) => { if (item === 2) throw new Error('boom') }), /boom/)
+})
+
+test('joinInSlices gives the bytes of parts.join(separator), whatever the slice size', async (t) => {
+  const parts = Array.from({ length: 7 }, (_, i) => `line ${i} é`)
+  for (const size of [1, 2, 3, 7, 100]) t.equal((await joinInSlices(parts, '\n', size)).toString('utf8'), parts.join('\n'), `slices of ${size}`)
+  t.equal((await joinInSlices([], ',')).length, 0)
 })

@@ -1,5 +1,5 @@
 import { Gauge, type GaugeConfiguration, type LabelValues } from 'prom-client'
-import { joinInSlices } from './join-in-slices.js'
+import { joinInSlices } from '../slices.js'
 
 // The text format's escaping (as prom-client's registry writes it): backslash and newline in HELP,
 // and the double quote as well in label values.
