@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { benchBigReads } from './big-reads.js'
 import { benchHealthThroughput } from './health-throughput.js'
+import { benchMassOutage } from './mass-outage.js'
 import { benchMemory } from './memory.js'
 import { benchScale } from './scale.js'
 import { benchStartup } from './startup.js'
@@ -27,7 +28,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   'railway-webhook': async () => { await script('bench/railway-webhook.ts') },
   // Issue 12: Vigil against blackbox_exporter on the same targets, and the big reads at 10,000 environments.
   scale: benchScale,
-  'big-reads': benchBigReads
+  'big-reads': benchBigReads,
+  'mass-outage': benchMassOutage
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

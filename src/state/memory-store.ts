@@ -1,6 +1,6 @@
 import { coalesce } from '../delivery/coalesce.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
-import type { OutboxEntry } from '../delivery/types.js'
+import type { NewOutboxEntry, OutboxEntry } from '../delivery/types.js'
 import { dueHeads, statsOf } from './outbox-view.js'
 import type { EnvironmentState, Store } from './types.js'
 
@@ -14,6 +14,11 @@ const FINISHED_KEPT = 200
 export function createMemoryStore () {
   const states = new Map<string, EnvironmentState>()
   let entries: OutboxEntry[] = []
+  // Indexes over `entries`, so a commit of 10,000 new incidents is linear, not quadratic (a scan
+  // per added entry blocked the event loop for over a minute): where each entry sits, and the
+  // pending entries of each channel and environment, in seq order.
+  let positions = new Map<string, number>()
+  const pendingIds = new Map<string, Set<string>>()
   const memory = new Map<string, unknown>()
   const holds = new Map<string, string>()
   let seq = 0
@@ -25,6 +30,24 @@ export function createMemoryStore () {
     if (finished.length <= FINISHED_KEPT) return
     const keep = new Set(finished.slice(-FINISHED_KEPT).map((e) => e.id))
     entries = entries.filter((e) => e.state === 'pending' || keep.has(e.id))
+    positions = new Map(entries.map((e, index) => [e.id, index]))
+  }
+  const pendingOf = (channel: string, environment: string): OutboxEntry[] =>
+    [...pendingIds.get(key(channel, environment)) ?? []].map((id) => entries[positions.get(id)!]!)
+  /** Replaces the entry at its place; one that stops being pending leaves the pending index. */
+  const replace = (updated: OutboxEntry): void => {
+    entries[positions.get(updated.id)!] = updated
+    if (updated.state === 'pending') return
+    const ids = pendingIds.get(key(updated.channel, updated.environment))
+    ids?.delete(updated.id)
+    if (ids?.size === 0) pendingIds.delete(key(updated.channel, updated.environment))
+  }
+  const append = (entry: OutboxEntry): void => {
+    positions.set(entry.id, entries.length)
+    entries.push(entry)
+    const k = key(entry.channel, entry.environment)
+    const ids = pendingIds.get(k) ?? new Set<string>()
+    pendingIds.set(k, ids.add(entry.id))
   }
 
   return {
@@ -38,27 +61,27 @@ export function createMemoryStore () {
     async commit (next, added, droppedAt) {
       const copies: EnvironmentState[] = []
       await forEachInSlices(next, DEFAULT_SLICE_SIZE, (state) => { copies.push(structuredClone(state)) })
+      const incoming: NewOutboxEntry[] = []
+      await forEachInSlices(added, DEFAULT_SLICE_SIZE, (entry) => { incoming.push(structuredClone(entry)) })
       // Applied at once after the copies, so a commit is still seen whole or not at all.
       for (const state of copies) states.set(state.environment, state)
       const dropped: OutboxEntry[] = []
-      for (const entry of added) {
-        const same = entries.filter((e) => e.channel === entry.channel && e.environment === entry.environment && e.state === 'pending')
-        const plan = coalesce(same, entry)
+      for (const entry of incoming) {
+        const plan = coalesce(pendingOf(entry.channel, entry.environment), entry)
         for (const { id, reason } of plan.drop) {
-          const index = entries.findIndex((e) => e.id === id)
-          const updated: OutboxEntry = { ...entries[index]!, state: 'dropped', lastError: reason, finishedAt: droppedAt }
-          entries[index] = updated
+          const updated: OutboxEntry = { ...entries[positions.get(id)!]!, state: 'dropped', lastError: reason, finishedAt: droppedAt }
+          replace(updated)
           dropped.push(updated)
         }
-        if (plan.insert !== null) entries.push({ ...structuredClone(plan.insert), seq: ++seq, attempts: 0, state: 'pending', lastError: null, finishedAt: null })
+        if (plan.insert !== null) append({ ...plan.insert, seq: ++seq, attempts: 0, state: 'pending', lastError: null, finishedAt: null })
       }
       prune()
       return dropped
     },
     dueEntries: async (channel, now) => dueHeads(entries.filter((e) => e.channel === channel), now),
     async updateEntry (update) {
-      const index = entries.findIndex((e) => e.id === update.id)
-      if (index >= 0) entries[index] = { ...entries[index]!, ...update }
+      const index = positions.get(update.id)
+      if (index !== undefined) replace({ ...entries[index]!, ...update })
     },
     outboxStats: async (channel) => statsOf(entries.filter((e) => e.channel === channel)),
     pendingEnvironments: async () => new Set(entries.filter((e) => e.state === 'pending').map((e) => e.environment)),

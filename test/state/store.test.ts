@@ -77,6 +77,25 @@ for (const [kind, make] of kinds) {
     t.equal(stats.lastDelivered, null)
   })
 
+  t.test(`${kind}: a mass outage's commit keeps each environment's queue apart, also after old entries are pruned`, async (t) => {
+    const store = await make(t)
+    const environments = Array.from({ length: 300 }, (_, i) => `env-${i}`)
+    const opened = environments.map((environment) => entry('opened', environment))
+    await store.commit([], opened, AT)
+    // More finished entries than the report keeps (200), so the oldest are pruned.
+    for (const e of opened.slice(0, 250)) await store.updateEntry({ id: e.id, attempts: 1, state: 'delivered', finishedAt: AT })
+    const changed = environments.map((environment) => entry('changed', environment))
+    t.same(await store.commit([], changed, AT), [], 'an update after a delivered opening drops nothing')
+    const again = environments.map((environment) => entry('changed', environment))
+    const dropped = await store.commit([], again, AT)
+    t.same(dropped.map((e) => e.id).sort(), changed.map((e) => e.id).sort(), 'each later update replaces only its own environment\'s untried one')
+    await store.updateEntry({ id: opened[299]!.id, attempts: 1 })
+    const due = await store.dueEntries('github', new Date(AT))
+    t.equal(due.length, 300, 'one head per environment')
+    t.same(due.slice(0, 50).map((e) => e.id), opened.slice(250).map((e) => e.id), 'the undelivered openings lead, in order')
+    t.equal(due.find((e) => e.id === opened[299]!.id)?.attempts, 1, 'an update after pruning lands on its own entry')
+  })
+
   t.test(`${kind}: channel memory and holds`, async (t) => {
     const store = await make(t)
     await store.setChannelMemory('github', 'production', { number: 3 })
