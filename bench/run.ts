@@ -22,7 +22,6 @@ const benches: Record<string, () => Promise<unknown>> = {
   memory: benchMemory,
   startup: benchStartup,
   'readiness-under-hang': async () => { await script('bench/readiness-under-hang.ts') },
-  'monitor-cycle': async () => { await script('bench/monitor-cycle.ts') },
   redact: async () => { await script('bench/redact.ts') },
   'delivery-decoupling': async () => { await script('bench/delivery-decoupling.ts') },
   'railway-webhook': async () => { await script('bench/railway-webhook.ts') },
