@@ -17,6 +17,18 @@ export async function forEachInSlices<T> (items: readonly T[], sliceSize: number
   }
 }
 
+/**
+ * `items` cut into consecutive arrays of at most `sliceSize` (the last may be shorter; none when
+ * `items` is empty). For work that yields between slices by itself, such as one database statement
+ * per slice: the driver serialises a statement's parameters in one go.
+ */
+export function slicesOf<T> (items: readonly T[], sliceSize: number = DEFAULT_SLICE_SIZE): T[][] {
+  const size = Math.max(1, sliceSize)
+  const slices: T[][] = []
+  for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size))
+  return slices
+}
+
 /** Parts encoded per slice by joinInSlices by default: 2,000 exposition lines are about 120 KB. */
 export const JOIN_SLICE_SIZE = 2000
 

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { coalesce } from '../delivery/coalesce.js'
 import type { NewOutboxEntry, OutboxEntry } from '../delivery/types.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices, slicesOf } from '../slices.js'
 import type { EntryUpdate, OutboxStats } from './types.js'
 
 interface EntryRow {
@@ -36,29 +37,64 @@ export function entryFromRow (row: EntryRow): OutboxEntry {
   }
 }
 
+const PENDING_OF_PAIRS = `SELECT * FROM vigil_outbox
+  WHERE state = 'pending' AND (channel, environment) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+  ORDER BY seq FOR UPDATE`
+// The ORDER BY feeds the rows to the insert in the order given, so their seq follows `added`.
+const INSERT_ENTRIES = `INSERT INTO vigil_outbox (id, channel, environment, event, created_at, not_before)
+  SELECT id, channel, environment, event, created_at, not_before
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY
+    AS t(id, channel, environment, event, created_at, not_before, ord)
+  ORDER BY ord`
+const DROP_ENTRIES = `UPDATE vigil_outbox o SET state = 'dropped', last_error = d.reason, finished_at = $3
+  FROM unnest($1::text[], $2::text[]) AS d(id, reason) WHERE o.id = d.id RETURNING o.*`
+
 /**
  * Appends entries inside the caller's transaction, coalescing against the pending entries of the
  * same channel and environment (locked FOR UPDATE, so replicas never coalesce the same rows at once).
+ * One read, then one insert and one update per slice of 500 entries, so a mass outage's 20,000
+ * entries cost about 80 round trips, not three per entry (15 s at 10,000 environments). Returns the entries
+ * dropped, as stored.
  */
 export async function appendEntries (client: pg.PoolClient, added: readonly NewOutboxEntry[], droppedAt: string): Promise<OutboxEntry[]> {
-  const dropped: OutboxEntry[] = []
-  for (const entry of added) {
-    const { rows } = await client.query<EntryRow>(
-      'SELECT * FROM vigil_outbox WHERE channel = $1 AND environment = $2 AND state = \'pending\' ORDER BY seq FOR UPDATE',
-      [entry.channel, entry.environment])
-    const plan = coalesce(rows.map(entryFromRow), entry)
-    for (const { id, reason } of plan.drop) {
-      const updated = await client.query<EntryRow>(
-        'UPDATE vigil_outbox SET state = \'dropped\', last_error = $2, finished_at = $3 WHERE id = $1 RETURNING *', [id, reason, droppedAt])
-      dropped.push(...updated.rows.map(entryFromRow))
-    }
-    const add = plan.insert
-    if (add !== null) {
-      await client.query(
-        'INSERT INTO vigil_outbox (id, channel, environment, event, created_at, not_before) VALUES ($1, $2, $3, $4, $5, $6)',
-        [add.id, add.channel, add.environment, JSON.stringify(add.event), add.createdAt, add.notBefore])
+  const key = (channel: string, environment: string): string => `${channel}\u0000${environment}`
+  const pending = new Map<string, OutboxEntry[]>()
+  if (added.length > 0) {
+    const { rows } = await client.query<EntryRow>(PENDING_OF_PAIRS, [added.map((e) => e.channel), added.map((e) => e.environment)])
+    for (const entry of rows.map(entryFromRow)) {
+      const k = key(entry.channel, entry.environment)
+      pending.set(k, [...pending.get(k) ?? [], entry])
     }
   }
+  // Coalesced in memory, in order, as if each entry were appended alone: an entry inserted by this
+  // commit is pending (never tried) for the ones after it, and may be dropped by them.
+  const inserts: NewOutboxEntry[] = []
+  const drops = new Map<string, string>()
+  await forEachInSlices(added, DEFAULT_SLICE_SIZE, (entry) => {
+    const same = pending.get(key(entry.channel, entry.environment)) ?? []
+    const plan = coalesce(same, entry)
+    const dropped = new Set(plan.drop.map((d) => d.id))
+    for (const { id, reason } of plan.drop) drops.set(id, reason)
+    const left = same.filter((e) => !dropped.has(e.id))
+    if (plan.insert !== null) {
+      inserts.push(plan.insert)
+      left.push({ ...plan.insert, seq: Number.MAX_SAFE_INTEGER, attempts: 0, state: 'pending', lastError: null, finishedAt: null })
+    }
+    pending.set(key(entry.channel, entry.environment), left)
+  })
+  // A statement per slice: the driver serialises each statement's parameters at once, and 20,000
+  // events in one statement held the event loop for about a second.
+  for (const slice of slicesOf(inserts)) {
+    await client.query(INSERT_ENTRIES, [
+      slice.map((e) => e.id), slice.map((e) => e.channel), slice.map((e) => e.environment),
+      slice.map((e) => JSON.stringify(e.event)), slice.map((e) => e.createdAt), slice.map((e) => e.notBefore)])
+  }
+  const dropped: OutboxEntry[] = []
+  for (const slice of slicesOf([...drops])) {
+    const { rows } = await client.query<EntryRow>(DROP_ENTRIES, [slice.map(([id]) => id), slice.map(([, reason]) => reason), droppedAt])
+    dropped.push(...rows.map(entryFromRow))
+  }
+  dropped.sort((a, b) => a.seq - b.seq)
   await client.query(`DELETE FROM vigil_outbox WHERE state <> 'pending' AND finished_at < now() - interval '${FINISHED_RETENTION}'`)
   return dropped
 }

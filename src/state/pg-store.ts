@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { Status } from '../health/status.js'
+import { slicesOf } from '../slices.js'
 import { appendEntries, outboxStats, pendingHeads, updateEntry } from './pg-outbox.js'
 import { createStatePool, inTransaction } from './pg-pool.js'
 import { ensureSchema } from './pg-schema.js'
@@ -27,9 +28,10 @@ interface StateRow {
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
-const UPSERT_STATE = `INSERT INTO vigil_environment_state
+// One statement per slice of a commit's states (10,000 in a mass outage), columns as arrays.
+const UPSERT_STATES = `INSERT INTO vigil_environment_state
   (environment, status, since, outage_since, last_failures, last_notified_at, last_changed_at, failure_streak, success_streak, flaps, peak_status, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+  SELECT *, now() FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::integer[], $9::integer[], $10::integer[], $11::text[])
   ON CONFLICT (environment) DO UPDATE SET
     status = EXCLUDED.status, since = EXCLUDED.since, outage_since = EXCLUDED.outage_since,
     last_failures = EXCLUDED.last_failures, last_notified_at = EXCLUDED.last_notified_at,
@@ -82,8 +84,11 @@ export async function createPgStore (options: PgStoreOptions) {
     async commit (states, entries, droppedAt) {
       await schema()
       return await inTransaction(pool, async (client) => {
-        for (const s of states) {
-          await client.query(UPSERT_STATE, [s.environment, s.status, s.since, s.outageSince, JSON.stringify(s.lastFailures), s.lastNotifiedAt, s.lastChangedAt, s.failureStreak, s.successStreak, s.flaps, s.peakStatus ?? null])
+        for (const slice of slicesOf(states)) {
+          await client.query(UPSERT_STATES, [
+            slice.map((s) => s.environment), slice.map((s) => s.status), slice.map((s) => s.since), slice.map((s) => s.outageSince),
+            slice.map((s) => JSON.stringify(s.lastFailures)), slice.map((s) => s.lastNotifiedAt), slice.map((s) => s.lastChangedAt),
+            slice.map((s) => s.failureStreak), slice.map((s) => s.successStreak), slice.map((s) => s.flaps), slice.map((s) => s.peakStatus ?? null)])
         }
         return await appendEntries(client, entries, droppedAt)
       })
