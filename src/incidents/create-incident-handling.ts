@@ -88,7 +88,8 @@ export interface IncidentHandling {
    * Replaces the monitored environments (discovery refresh): labels, `notify`, thresholds and
    * Railway refs follow the new list, and open incidents of environments left out are retired.
    */
-  setTargets: (targets: IncidentHandlingOptions['targets']) => void
+  /** Replaces the monitored environments; `cycleAllowanceMs`, when given, replaces the lease's allowance for the longest cycle (monitor/worst-case.ts) to fit them. */
+  setTargets: (targets: IncidentHandlingOptions['targets'], cycleAllowanceMs?: number) => void
   /** Starts leadership renewal and the delivery workers. */
   start: () => void
   /** Stops everything, then closes the store. */
@@ -238,8 +239,9 @@ export async function createIncidentHandling (config: Config, options: IncidentH
     workers,
     store,
     githubConfigured: github !== undefined,
-    setTargets (targets) {
+    setTargets (targets, cycleAllowanceMs) {
       targetOf = new Map(targets.map((t) => [t.name, t]))
+      if (cycleAllowanceMs !== undefined) leadership?.setStaleAfter(2 * options.intervalMs + cycleAllowanceMs)
       railway?.setTargets(targets)
       decider.setEnvironments(targets.map((t) => t.name))
     },

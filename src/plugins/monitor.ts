@@ -42,8 +42,8 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const targets = options.targets ?? config.monitor.environments
   const log = app.log.child({ module: 'monitor' })
   const concurrency = options.cycle?.concurrency ?? config.monitor.concurrency
-  // The monitor recomputes its own limit when discovery changes the targets; the lease's allowance
-  // (incidents/create-incident-handling.ts) is fixed at start-up from the targets known then.
+  // The monitor recomputes its own limit when discovery changes the targets, and the lease's
+  // allowance (incidents/create-incident-handling.ts) follows in onTargetsApplied.
   const staleAfterMs = staleLimitMs(targets, intervalMs, concurrency)
   const { createIncidentHandling } = await import('../incidents/create-incident-handling.js')
   const incidents = await createIncidentHandling(config, {
@@ -73,7 +73,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     cycle: { concurrency, redact, ...options.cycle },
     // The incident side and deploy events switch with the monitor, between two cycles.
     onTargetsApplied: (next) => {
-      incidents.setTargets(next)
+      incidents.setTargets(next, staleLimitMs(next, intervalMs, concurrency) - 2 * intervalMs)
       deployEvents?.setTargets(next)
     },
     ...(options.now === undefined ? {} : { now: options.now })

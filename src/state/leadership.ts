@@ -13,7 +13,7 @@ export interface LeadershipOptions {
   readonly store: Store
   /** Lease length; renewed every third of it (more often when `staleAfterMs` is short). */
   readonly ttlMs: number
-  /** A holder that has finished no cycle for this long loses the lease (two monitor intervals). */
+  /** A holder that has finished no cycle for this long loses the lease (two monitor intervals and the longest cycle); `setStaleAfter` changes it. */
   readonly staleAfterMs: number
   /** This replica's name in the lease; host, pid and a random part by default. */
   readonly holder?: string
@@ -28,6 +28,8 @@ export interface Leadership extends CycleLeadership {
   refresh: () => Promise<LeadershipRole>
   /** Starts renewing in the background (first try at once). */
   start: () => void
+  /** A new limit for `staleAfterMs` (ms), from the next renewal on: the targets changed, and with them the longest a cycle can take. */
+  setStaleAfter: (ms: number) => void
   readonly holder: string
 }
 
@@ -38,14 +40,15 @@ export interface Leadership extends CycleLeadership {
  * request), and the row expires by itself for the others, so nothing waits for TCP keepalive.
  */
 export function createLeadership (options: LeadershipOptions): Leadership {
-  const { store, ttlMs, staleAfterMs } = options
+  const { store, ttlMs } = options
+  let staleAfterMs = options.staleAfterMs
   const holder = options.holder ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
   // Believe the lease a little less long than it runs, for clock drift and the request's own time.
   const trustMs = ttlMs * 0.8
   // A third of the lease, and often enough that a follower's view of the leader's last cycle is
   // never older than half an interval: otherwise, with intervals shorter than the lease, a healthy
   // leader would look stale to its followers between two renewals.
-  const renewEveryMs = Math.max(50, Math.min(ttlMs / 3, staleAfterMs / 4))
+  const renewEvery = (): number => Math.max(50, Math.min(ttlMs / 3, staleAfterMs / 4))
   let view: LeaseView | undefined
   let viewAt = -Infinity
   let heldUntil = -Infinity
@@ -91,7 +94,7 @@ export function createLeadership (options: LeadershipOptions): Leadership {
 
   const schedule = (): void => {
     if (closed) return
-    timer = setTimeout(() => { refresh().finally(schedule).catch(() => {}) }, renewEveryMs)
+    timer = setTimeout(() => { refresh().finally(schedule).catch(() => {}) }, renewEvery())
     timer.unref()
   }
 
@@ -104,6 +107,7 @@ export function createLeadership (options: LeadershipOptions): Leadership {
       store.recordCycle(LEADER_LEASE, holder).catch(() => { /* seen by the next renewal */ })
     },
     refresh,
+    setStaleAfter (ms) { staleAfterMs = ms },
     confirm: async () => await refresh() === 'leader',
     start () {
       refresh().finally(schedule).catch(() => {})

@@ -43,3 +43,17 @@ t.test('a leader cut off from the database stops leading by itself; another take
   t.equal(a.role(), 'unknown', 'a cannot tell who leads')
   t.same(roles, ['leader', 'unknown'])
 })
+
+t.test('a longer stale limit (more targets, a longer worst cycle) keeps a slow leader leading', async (t) => {
+  const store = createMemoryStore()
+  const a = createLeadership({ store, ttlMs: 60_000, staleAfterMs: 200, holder: 'a' })
+  const b = createLeadership({ store, ttlMs: 60_000, staleAfterMs: 200, holder: 'b' })
+  t.teardown(async () => { await a.close(); await b.close() })
+  t.equal(await a.refresh(), 'leader')
+  a.cycleFinished()
+  b.setStaleAfter(60_000)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(await b.refresh(), 'follower', 'a cycle 300 ms old is within the new limit')
+  b.setStaleAfter(200)
+  t.equal(await b.refresh(), 'leader', 'and past the old one')
+})
