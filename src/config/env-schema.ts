@@ -4,10 +4,24 @@ import { AI_PROVIDERS } from './ai-providers.js'
 
 // Every schema carries `expected` (the words of the error line) and, for credentials, `secret`
 // so that the value is never echoed back.
+
+/**
+ * How a number is written in a variable: plain decimal digits (an optional fraction for
+ * non-integers), checked on the text before conversion. Conversion alone reads `2.5` as 2, `1e3`
+ * as 1 and `0x10` as 16 for an integer, `0x10` as 0 for a number; no variable takes a negative
+ * value, so no sign either. Surrounding spaces are trimmed before (load-config.ts).
+ */
+export const DECIMAL_INTEGER = '^\\d+$'
+/** A plain decimal number: `80`, `0.25` (no sign, exponent, hex or `Infinity`; `.5` is written `0.5`). */
+export const DECIMAL_NUMBER = '^\\d+(\\.\\d+)?$'
+
+const integer = (minimum: number, maximum: number, fallback: number, expected: string): TSchema =>
+  Type.Integer({ minimum, maximum, default: fallback, syntax: DECIMAL_INTEGER, expected })
+const number = (options: { minimum?: number, exclusiveMinimum?: number, maximum?: number }, fallback: number, expected: string): TSchema =>
+  Type.Number({ ...options, default: fallback, syntax: DECIMAL_NUMBER, expected })
 const duration = (fallback: string): TSchema =>
   Type.String({ pattern: DURATION_PATTERN, default: fallback, expected: 'a duration such as 500ms, 10s, 15m or 1h' })
-const percent = (fallback: number): TSchema =>
-  Type.Number({ minimum: 0, maximum: 100, default: fallback, expected: 'a number from 0 to 100' })
+const percent = (fallback: number): TSchema => number({ minimum: 0, maximum: 100 }, fallback, 'a number from 0 to 100')
 const flag = (fallback: boolean): TSchema =>
   Type.Boolean({ default: fallback, expected: 'true or false' })
 const url = (protocols: string[], secret: boolean): TSchema =>
@@ -23,7 +37,7 @@ const aiProviderVariables = Object.fromEntries(AI_PROVIDERS.flatMap((p) => [
 
 /** Every environment variable Vigil reads, as it arrives (strings), with defaults and coercions. */
 export const EnvSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, expected: 'an integer port from 0 to 65535' }),
+  PORT: integer(0, 65535, 3000, 'an integer port from 0 to 65535'),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', expected: 'a host name or address' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', expected: 'one of fatal, error, warn, info, debug, trace, silent' }),
@@ -42,7 +56,7 @@ export const EnvSchema = Type.Object({
   SHUTDOWN_TIMEOUT: duration('10s'),
   MEMORY_ALERT_THRESHOLD: percent(80),
   CPU_ALERT_THRESHOLD: percent(85),
-  RESPONSE_TIME_THRESHOLD: Type.Number({ exclusiveMinimum: 0, default: 5000, expected: 'a positive number of milliseconds' }),
+  RESPONSE_TIME_THRESHOLD: number({ exclusiveMinimum: 0 }, 5000, 'a positive number of milliseconds'),
   ERROR_RATE_THRESHOLD: percent(1.0),
   ENABLE_METRICS: flag(true),
   HEALTH_CHECK_DETAILED: flag(true),
@@ -50,14 +64,14 @@ export const EnvSchema = Type.Object({
   HEALTH_DETAILED_TOKEN: secretText(),
   SENTRY_DSN: url(['http', 'https'], true),
   SENTRY_ENVIRONMENT: text(),
-  SENTRY_TRACES_SAMPLE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.1, expected: 'a number from 0 to 1' }),
+  SENTRY_TRACES_SAMPLE_RATE: number({ minimum: 0, maximum: 1 }, 0.1, 'a number from 0 to 1'),
   SENTRY_TRACE_PROPAGATION_TARGETS: Type.Optional(Type.String({ expected: 'a comma-separated list of URL prefixes' })),
   MONITOR_CONFIG: text(),
   MONITOR_CONFIG_YAML: text(),
   RAILWAY_DOMAIN: text(),
   STAGING_RAILWAY_DOMAIN: text(),
   MONITOR_INTERVAL: duration('15m'),
-  MONITOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 100, expected: 'an integer from 1 to 1000' }),
+  MONITOR_CONCURRENCY: integer(1, 1000, 100, 'an integer from 1 to 1000'),
   GITHUB_TOKEN: secretText(),
   GITHUB_REPOSITORY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', expected: 'owner/name' })),
   GITHUB_API_URL: Type.String({ minLength: 1, default: 'https://api.github.com', protocols: ['http', 'https'], expected: 'an http or https URL' }),

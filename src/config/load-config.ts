@@ -12,7 +12,7 @@ import { packageVersion } from './version.js'
 type Env = Record<string, string | undefined>
 type Raw = Record<string, unknown>
 
-interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[] }
+interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[], syntax?: string, type?: string, default?: unknown }
 
 const fieldSchema = (name: string): FieldSchema =>
   (EnvSchema.properties as Record<string, FieldSchema | undefined>)[name] ?? {}
@@ -33,6 +33,10 @@ function pickKnown (env: Env): Raw {
   return raw
 }
 
+// What a number variable takes, with its default as the example: `decimal digits only, such as 100`.
+const syntaxHint = (field: FieldSchema): string =>
+  `${field.type === 'integer' ? 'decimal digits only' : 'plain decimal only'}, such as ${String(field.default)}`
+
 // Each variable is validated on its own so that every bad one gets its line.
 function schemaProblems (original: Raw, converted: Raw): string[] {
   const lines: string[] = []
@@ -41,6 +45,12 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     if (value === undefined) continue
     const expected = fieldSchema(name).expected ?? 'a valid value'
     const protocols = fieldSchema(name).protocols
+    const { syntax } = fieldSchema(name)
+    // Checked on the text: conversion would read `2.5`, `1e3` or `0x10` as some other number.
+    if (syntax !== undefined && original[name] !== undefined && !new RegExp(syntax).test(String(original[name]))) {
+      lines.push(`${problemLine(name, original[name], expected)} (${syntaxHint(fieldSchema(name))})`)
+      continue
+    }
     const invalid = Value.Errors(schema, value).First() !== undefined ||
       (protocols !== undefined && !hasProtocol(String(value), protocols))
     if (invalid) lines.push(schemeProblem(name, String(original[name]), expected) ?? problemLine(name, original[name], expected))
