@@ -48,7 +48,9 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     const { syntax } = fieldSchema(name)
     // Checked on the text: conversion would read `2.5`, `1e3` or `0x10` as some other number.
     if (syntax !== undefined && original[name] !== undefined && !new RegExp(syntax).test(String(original[name]))) {
-      lines.push(`${problemLine(name, original[name], expected)} (${syntaxHint(fieldSchema(name))})`)
+      // The hint is for a number in another notation (`1e3`, `0x10`, `2.5`); `eighty` needs none.
+      const numberLike = !Number.isNaN(parseFloat(String(original[name]))) || !Number.isNaN(Number(original[name]))
+      lines.push(`${problemLine(name, original[name], expected)}${numberLike ? ` (${syntaxHint(fieldSchema(name))})` : ''}`)
       continue
     }
     const invalid = Value.Errors(schema, value).First() !== undefined ||
@@ -143,7 +145,8 @@ export function loadConfig (env: Env = process.env): Config {
     stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
     intervalMs: parseDuration(String(raw.MONITOR_INTERVAL)),
     concurrency: raw.MONITOR_CONCURRENCY as number,
-    secrets: collectSecrets(raw)
+    secrets: collectSecrets(raw),
+    discoveryRequested: raw.RAILWAY_DISCOVERY === 'true'
   }, env)
   problems.push(...monitor.problems)
   if (problems.length > 0) throw new ConfigError(problems)

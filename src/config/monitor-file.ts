@@ -115,7 +115,7 @@ function parseFast (text: string): { value: unknown } | undefined {
 
 function parse (text: string, redact: Redactor): { value: unknown } | { problems: string[] } {
   const fast = parseFast(text)
-  if (fast !== undefined) return { value: withoutExtensions(fast.value ?? {}) }
+  if (fast !== undefined) return { value: withoutExtensions(fast.value) }
   const lineCounter = new LineCounter()
   // YAML error messages can quote the offending source line, which may hold a secret: keep the first line.
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter })
@@ -128,7 +128,7 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
     }
   }
   try {
-    return { value: withoutExtensions(document.toJS() ?? {}) }
+    return { value: withoutExtensions(document.toJS()) }
   } catch (error) {
     // toJS refuses alias bombs (more aliases than it allows) with an Error.
     return { problems: [`${PREFIX}: cannot be read: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
@@ -143,7 +143,7 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
 export function readMonitorFile (path: string, env: Env, redact: Redactor): MonitorFileResult {
   const text = readText(path)
   if (typeof text !== 'string') return { file: undefined, problems: [text.problem], references: [] }
-  return parseMonitorText(text, env, redact)
+  return parseSource(text, env, redact, JSON.stringify(path))
 }
 
 /**
@@ -154,8 +154,18 @@ export function readMonitorFile (path: string, env: Env, redact: Redactor): Moni
 export function parseMonitorText (text: string, env: Env, redact: Redactor): MonitorFileResult {
   const bytes = Buffer.byteLength(text)
   if (bytes > MONITOR_FILE_MAX_BYTES) return { file: undefined, problems: [`${PREFIX}: the content is ${bytes} bytes, expected at most ${MONITOR_FILE_MAX_BYTES} (1 MiB)`], references: [] }
+  return parseSource(text, env, redact, 'the content')
+}
+
+// `source` names the text in a problem line: the file's path (quoted), or `the content`.
+function parseSource (text: string, env: Env, redact: Redactor, source: string): MonitorFileResult {
   const parsed = parse(text, redact)
   if ('problems' in parsed) return { file: undefined, problems: parsed.problems, references: [] }
+  // Nothing at all (no bytes, only comments, `null`, `~`): a mount or a template gone wrong, not a
+  // choice; without this it would start watching nothing and say nothing (docs/configuration.md).
+  if (parsed.value === null || parsed.value === undefined) {
+    return { file: undefined, problems: [`${PREFIX}: ${source} is empty (nothing but comments or null), expected a mapping with environments; write the environments to check, or leave the variable unset`], references: [] }
+  }
 
   const expansion = expandVariables(parsed.value, env)
   const problems = [
