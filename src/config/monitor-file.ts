@@ -6,6 +6,7 @@ import { expandVariables, type ExpandedValue } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { displayPath, schemaProblems } from './schema-problems.js'
 import { urlCredentials } from './url.js'
+import { failingAlias, referenceProblems } from './yaml-references.js'
 
 type Env = Record<string, string | undefined>
 
@@ -130,8 +131,14 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
   try {
     return { value: withoutExtensions(document.toJS()) }
   } catch (error) {
-    // toJS refuses alias bombs (more aliases than it allows) with an Error.
-    return { problems: [`${PREFIX}: cannot be read: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
+    // toJS refuses an unknown alias, a merge of what is not a mapping, and alias bombs (more
+    // aliases than it allows), all without a place: find it, and name the alias.
+    const placed = referenceProblems(document, lineCounter)
+    if (placed.length > 0) return { problems: placed.map((p) => `${PREFIX}: not valid YAML or JSON at line ${p.line}, column ${p.col}: ${redact(p.message)}`) }
+    const alias = failingAlias(document)
+    const { line, col } = lineCounter.linePos(alias?.range?.[0] ?? 0)
+    const where = alias === undefined ? '' : ` at line ${line}, column ${col} (alias *${alias.source})`
+    return { problems: [`${PREFIX}: cannot be read${where}: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
   }
 }
 
