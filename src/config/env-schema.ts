@@ -19,8 +19,10 @@ const integer = (minimum: number, maximum: number, fallback: number, expected: s
   Type.Integer({ minimum, maximum, default: fallback, syntax: DECIMAL_INTEGER, expected })
 const number = (options: { minimum?: number, exclusiveMinimum?: number, maximum?: number }, fallback: number, expected: string): TSchema =>
   Type.Number({ ...options, default: fallback, syntax: DECIMAL_NUMBER, expected })
-const duration = (fallback: string): TSchema =>
-  Type.String({ pattern: DURATION_PATTERN, default: fallback, expected: 'a duration such as 500ms, 10s, 15m or 1h' })
+// `positive`: zero is refused (`PROBE_INTERVAL=0s` would probe back to back, a zero
+// EVENT_LOOP_DELAY_THRESHOLD fail /health always); checked in load-config.ts.
+const duration = (fallback: string, positive = false): TSchema =>
+  Type.String({ pattern: DURATION_PATTERN, default: fallback, positive, expected: 'a duration such as 500ms, 10s, 15m or 1h' })
 const percent = (fallback: number): TSchema => number({ minimum: 0, maximum: 100 }, fallback, 'a number from 0 to 100')
 const flag = (fallback: boolean): TSchema =>
   Type.Boolean({ default: fallback, expected: 'true or false' })
@@ -49,9 +51,9 @@ export const EnvSchema = Type.Object({
   REDIS_URL: url(['redis', 'rediss'], true),
   ...aiProviderVariables,
   REQUIRED_COMPONENTS: Type.Optional(Type.String({ expected: 'a comma-separated list of component names' })),
-  PROBE_INTERVAL: duration('10s'),
-  PROBE_TIMEOUT: duration('2s'),
-  EVENT_LOOP_DELAY_THRESHOLD: duration('1s'),
+  PROBE_INTERVAL: duration('10s', true),
+  PROBE_TIMEOUT: duration('2s', true),
+  EVENT_LOOP_DELAY_THRESHOLD: duration('1s', true),
   SHUTDOWN_DELAY: duration('0s'),
   SHUTDOWN_TIMEOUT: duration('10s'),
   MEMORY_ALERT_THRESHOLD: percent(80),
@@ -82,11 +84,11 @@ export const EnvSchema = Type.Object({
   RAILWAY_API_URL: Type.String({ minLength: 1, default: 'https://backboard.railway.com/graphql/v2', protocols: ['http', 'https'], expected: 'an http or https URL' }),
   RAILWAY_PROJECT_ID: text(),
   RAILWAY_DISCOVERY: Type.Union(['auto', 'true', 'false'].map((v) => Type.Literal(v)), { default: 'auto', expected: 'auto, true or false' }),
-  RAILWAY_DISCOVERY_INTERVAL: duration('5m'),
+  RAILWAY_DISCOVERY_INTERVAL: duration('5m', true),
   STATUS_PAGE: flag(true),
   STATUS_PAGE_TOKEN: secretText(),
   STATUS_PAGE_REFRESH: Type.Optional(Type.String({ pattern: DURATION_PATTERN, expected: 'a duration such as 30s, 1m or 15m' })),
-  HISTORY_RETENTION: Type.String({ pattern: LONG_DURATION_PATTERN, default: '30d', expected: 'a duration such as 7d, 30d or 720h' }),
+  HISTORY_RETENTION: Type.String({ pattern: LONG_DURATION_PATTERN, default: '30d', positive: true, expected: 'a duration such as 7d, 30d or 720h' }),
   RAILWAY_ENVIRONMENT_ID: text(),
   // Railway deploy webhook (docs/railway.md): the last path segment of POST /webhooks/railway/:secret.
   RAILWAY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$', secret: true, expected: 'a random string of 16 to 200 URL-safe characters (openssl rand -hex 32)' }))

@@ -12,7 +12,7 @@ import { packageVersion } from './version.js'
 type Env = Record<string, string | undefined>
 type Raw = Record<string, unknown>
 
-interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[], syntax?: string, type?: string, default?: unknown }
+interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[], syntax?: string, type?: string, default?: unknown, positive?: boolean }
 
 const fieldSchema = (name: string): FieldSchema =>
   (EnvSchema.properties as Record<string, FieldSchema | undefined>)[name] ?? {}
@@ -56,6 +56,7 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     const invalid = Value.Errors(schema, value).First() !== undefined ||
       (protocols !== undefined && !hasProtocol(String(value), protocols))
     if (invalid) lines.push(schemeProblem(name, String(original[name]), expected) ?? problemLine(name, original[name], expected))
+    else if (fieldSchema(name).positive === true && parseDuration(String(value)) === 0) lines.push(problemLine(name, original[name], 'a duration above 0'))
   }
   return lines
 }

@@ -110,6 +110,14 @@ t.test('plain decimal numbers are read as written, surrounding spaces trimmed', 
   t.equal(config.sentry?.tracesSampleRate, 0.25)
 })
 
+t.test('a zero interval, timeout, threshold or retention is a problem, not a busy loop or a /health that always fails', async (t) => {
+  for (const name of ['PROBE_INTERVAL', 'PROBE_TIMEOUT', 'EVENT_LOOP_DELAY_THRESHOLD', 'RAILWAY_DISCOVERY_INTERVAL', 'HISTORY_RETENTION']) {
+    t.same(problemsOf({ [name]: '0s' }), [`${name}: expected a duration above 0, got "0s"`], name)
+  }
+  t.same(problemsOf({ PROBE_INTERVAL: '0.0001s', PROBE_TIMEOUT: '0ms' }), ['PROBE_INTERVAL: expected a duration above 0, got "0.0001s"', 'PROBE_TIMEOUT: expected a duration above 0, got "0ms"'])
+  t.equal(loadConfig({ SHUTDOWN_DELAY: '0s' }).shutdownDelayMs, 0, 'no delay after SIGTERM is a real choice')
+})
+
 t.test('every invalid value is reported at once, one line each', async (t) => {
   const problems = problemsOf({ PORT: 'x', PROBE_INTERVAL: 'soon', ENABLE_METRICS: 'maybe', CPU_ALERT_THRESHOLD: '-1', LOG_LEVEL: 'chatty' })
   t.same(problems.map((p) => p.split(':')[0]).sort(), ['CPU_ALERT_THRESHOLD', 'ENABLE_METRICS', 'LOG_LEVEL', 'PORT', 'PROBE_INTERVAL'])
