@@ -2,19 +2,18 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import { DURATION_PATTERN, LONG_DURATION_PATTERN } from './duration.js'
 import { AI_PROVIDERS } from './ai-providers.js'
 
-// Every schema carries `expected` (the words of the error line) and, for credentials, `secret`
-// so that the value is never echoed back.
-
 /**
  * How a number is written in a variable: plain decimal digits (an optional fraction for
  * non-integers), checked on the text before conversion. Conversion alone reads `2.5` as 2, `1e3`
  * as 1 and `0x10` as 16 for an integer, `0x10` as 0 for a number; no variable takes a negative
  * value, so no sign either. Surrounding spaces are trimmed before (load-config.ts).
  */
-export const DECIMAL_INTEGER = '^\\d+$'
+const DECIMAL_INTEGER = '^\\d+$'
 /** A plain decimal number: `80`, `0.25` (no sign, exponent, hex or `Infinity`; `.5` is written `0.5`). */
-export const DECIMAL_NUMBER = '^\\d+(\\.\\d+)?$'
+const DECIMAL_NUMBER = '^\\d+(\\.\\d+)?$'
 
+// Every schema carries `expected` (the words of the error line) and, for credentials, `secret`
+// so that the value is never echoed back.
 const integer = (minimum: number, maximum: number, fallback: number, expected: string): TSchema =>
   Type.Integer({ minimum, maximum, default: fallback, syntax: DECIMAL_INTEGER, expected })
 const number = (options: { minimum?: number, exclusiveMinimum?: number, maximum?: number }, fallback: number, expected: string): TSchema =>
