@@ -37,6 +37,9 @@ export function expandVariables (document: unknown, env: Env): Expansion {
   const walk = (node: unknown, pointer: string): unknown => {
     if (typeof node === 'string') return expandString(node, pointer)
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`))
+    // Binary data, timestamps, sets and ordered maps (`!!binary`, …) stay what they are, so a
+    // problem line can say what they are rather than show a rebuilt byte map.
+    if (ArrayBuffer.isView(node) || node instanceof Date || node instanceof Set || node instanceof Map) return node
     if (node !== null && typeof node === 'object') {
       return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, `${pointer}/${key}`)]))
     }

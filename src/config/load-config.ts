@@ -12,7 +12,7 @@ import { packageVersion } from './version.js'
 type Env = Record<string, string | undefined>
 type Raw = Record<string, unknown>
 
-interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[] }
+interface FieldSchema { expected?: string, secret?: boolean, protocols?: string[], syntax?: string, type?: string, default?: unknown, positive?: boolean }
 
 const fieldSchema = (name: string): FieldSchema =>
   (EnvSchema.properties as Record<string, FieldSchema | undefined>)[name] ?? {}
@@ -33,6 +33,10 @@ function pickKnown (env: Env): Raw {
   return raw
 }
 
+// What a number variable takes, with its default as the example: `decimal digits only, such as 100`.
+const syntaxHint = (field: FieldSchema): string =>
+  `${field.type === 'integer' ? 'decimal digits only' : 'plain decimal only'}, such as ${String(field.default)}`
+
 // Each variable is validated on its own so that every bad one gets its line.
 function schemaProblems (original: Raw, converted: Raw): string[] {
   const lines: string[] = []
@@ -41,9 +45,18 @@ function schemaProblems (original: Raw, converted: Raw): string[] {
     if (value === undefined) continue
     const expected = fieldSchema(name).expected ?? 'a valid value'
     const protocols = fieldSchema(name).protocols
+    const { syntax } = fieldSchema(name)
+    // Checked on the text: conversion would read `2.5`, `1e3` or `0x10` as some other number.
+    if (syntax !== undefined && original[name] !== undefined && !new RegExp(syntax).test(String(original[name]))) {
+      // The hint is for a number in another notation (`1e3`, `0x10`, `2.5`); `eighty` needs none.
+      const numberLike = !Number.isNaN(parseFloat(String(original[name]))) || !Number.isNaN(Number(original[name]))
+      lines.push(`${problemLine(name, original[name], expected)}${numberLike ? ` (${syntaxHint(fieldSchema(name))})` : ''}`)
+      continue
+    }
     const invalid = Value.Errors(schema, value).First() !== undefined ||
       (protocols !== undefined && !hasProtocol(String(value), protocols))
     if (invalid) lines.push(schemeProblem(name, String(original[name]), expected) ?? problemLine(name, original[name], expected))
+    else if (fieldSchema(name).positive === true && parseDuration(String(value)) === 0) lines.push(problemLine(name, original[name], 'a duration above 0'))
   }
   return lines
 }
@@ -133,7 +146,8 @@ export function loadConfig (env: Env = process.env): Config {
     stagingRailwayDomain: str(raw.STAGING_RAILWAY_DOMAIN),
     intervalMs: parseDuration(String(raw.MONITOR_INTERVAL)),
     concurrency: raw.MONITOR_CONCURRENCY as number,
-    secrets: collectSecrets(raw)
+    secrets: collectSecrets(raw),
+    discoveryRequested: raw.RAILWAY_DISCOVERY === 'true'
   }, env)
   problems.push(...monitor.problems)
   if (problems.length > 0) throw new ConfigError(problems)

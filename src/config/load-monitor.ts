@@ -26,6 +26,8 @@ export interface MonitorInputs {
   readonly concurrency?: number | undefined
   /** Secrets known from the variables, so problem lines never echo them. */
   readonly secrets: readonly string[]
+  /** RAILWAY_DISCOVERY=true: Railway may supply every environment, so a file may list none. */
+  readonly discoveryRequested?: boolean
 }
 
 /** The monitor part of the configuration, or the problems that stop start-up. */
@@ -94,6 +96,11 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
   const targets = buildMonitorTargets(file, { ...inputs, proxy }, redact, problems.length === 0)
   // Channel problems pass the whole redactor: a setting may quote a secret declared beside it.
   problems.push(...targets.problems, ...channels.problems.map(redact))
+  // A monitor file that lists no environment would start a service watching nothing, looking
+  // healthy; refused like an empty one, unless a shorthand or discovery brings environments.
+  if (read !== undefined && file !== undefined && problems.length === 0 && targets.environments.length === 0 && inputs.discoveryRequested !== true) {
+    problems.push(`${PREFIX} environments: none listed, so nothing would be monitored; expected at least one environment (or RAILWAY_DOMAIN, or RAILWAY_DISCOVERY=true to take them from Railway)`)
+  }
   const repositoryIssue = targets.githubRepository === undefined ? undefined : repositoryProblem(targets.githubRepository)
   if (repositoryIssue !== undefined) problems.push(`${PREFIX} github.repository: ${repositoryIssue}`)
 

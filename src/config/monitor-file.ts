@@ -6,6 +6,7 @@ import { expandVariables, type ExpandedValue } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
 import { displayPath, schemaProblems } from './schema-problems.js'
 import { urlCredentials } from './url.js'
+import { failingAlias, referenceProblems } from './yaml-references.js'
 
 type Env = Record<string, string | undefined>
 
@@ -115,7 +116,7 @@ function parseFast (text: string): { value: unknown } | undefined {
 
 function parse (text: string, redact: Redactor): { value: unknown } | { problems: string[] } {
   const fast = parseFast(text)
-  if (fast !== undefined) return { value: withoutExtensions(fast.value ?? {}) }
+  if (fast !== undefined) return { value: withoutExtensions(fast.value) }
   const lineCounter = new LineCounter()
   // YAML error messages can quote the offending source line, which may hold a secret: keep the first line.
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter })
@@ -128,10 +129,16 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
     }
   }
   try {
-    return { value: withoutExtensions(document.toJS() ?? {}) }
+    return { value: withoutExtensions(document.toJS()) }
   } catch (error) {
-    // toJS refuses alias bombs (more aliases than it allows) with an Error.
-    return { problems: [`${PREFIX}: cannot be read: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
+    // toJS refuses an unknown alias, a merge of what is not a mapping, and alias bombs (more
+    // aliases than it allows), all without a place: find it, and name the alias.
+    const placed = referenceProblems(document, lineCounter)
+    if (placed.length > 0) return { problems: placed.map((p) => `${PREFIX}: not valid YAML or JSON at line ${p.line}, column ${p.col}: ${redact(p.message)}`) }
+    const alias = failingAlias(document)
+    const { line, col } = lineCounter.linePos(alias?.range?.[0] ?? 0)
+    const where = alias === undefined ? '' : ` at line ${line}, column ${col} (alias *${alias.source})`
+    return { problems: [`${PREFIX}: cannot be read${where}: ${redact((error as Error).message.split('\n')[0] ?? '')}`] }
   }
 }
 
@@ -143,7 +150,7 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
 export function readMonitorFile (path: string, env: Env, redact: Redactor): MonitorFileResult {
   const text = readText(path)
   if (typeof text !== 'string') return { file: undefined, problems: [text.problem], references: [] }
-  return parseMonitorText(text, env, redact)
+  return parseSource(text, env, redact, JSON.stringify(path))
 }
 
 /**
@@ -154,8 +161,18 @@ export function readMonitorFile (path: string, env: Env, redact: Redactor): Moni
 export function parseMonitorText (text: string, env: Env, redact: Redactor): MonitorFileResult {
   const bytes = Buffer.byteLength(text)
   if (bytes > MONITOR_FILE_MAX_BYTES) return { file: undefined, problems: [`${PREFIX}: the content is ${bytes} bytes, expected at most ${MONITOR_FILE_MAX_BYTES} (1 MiB)`], references: [] }
+  return parseSource(text, env, redact, 'the content')
+}
+
+// `source` names the text in a problem line: the file's path (quoted), or `the content`.
+function parseSource (text: string, env: Env, redact: Redactor, source: string): MonitorFileResult {
   const parsed = parse(text, redact)
   if ('problems' in parsed) return { file: undefined, problems: parsed.problems, references: [] }
+  // Nothing at all (no bytes, only comments, `null`, `~`): a mount or a template gone wrong, not a
+  // choice; without this it would start watching nothing and say nothing (docs/configuration.md).
+  if (parsed.value === null || parsed.value === undefined) {
+    return { file: undefined, problems: [`${PREFIX}: ${source} is empty (nothing but comments or null), expected a mapping with environments; write the environments to check, or leave the variable unset`], references: [] }
+  }
 
   const expansion = expandVariables(parsed.value, env)
   const problems = [

@@ -13,8 +13,28 @@ export function displayPath (pointer: string): string {
     .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`), '')
 }
 
+// What JSON cannot show as written: YAML's `.inf` and `.nan` (JSON writes null), `!!binary`
+// (a byte map), `!!timestamp`, `!!set` and `!!omap` (`{}`).
+function described (value: unknown): string | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'not a number (.nan)' : value > 0 ? 'infinity (.inf)' : 'minus infinity (-.inf)'
+  if (ArrayBuffer.isView(value)) return `binary data (${value.byteLength} bytes)`
+  if (value instanceof Date) return `a timestamp (${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`
+  if (value instanceof Set) return `a set of ${value.size} (!!set)`
+  if (value instanceof Map) return `an ordered mapping of ${value.size} (!!omap)`
+  return undefined
+}
+
+// Inside a larger value the same words stand in, as strings: `{"url":"<binary data (5 bytes)>"}`.
+// `this[key]` is the value before its own toJSON (a Buffer's, a Date's) has replaced it.
+function inJson (this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const words = described(this[key])
+  return words === undefined ? value : `<${words}>`
+}
+
 function shown (value: unknown, redact: Redactor): string {
-  const text = JSON.stringify(value) ?? String(value)
+  const words = described(value)
+  if (words !== undefined) return words
+  const text = JSON.stringify(value, inJson) ?? String(value)
   const clipped = text.length > 80 ? `${text.slice(0, 77)}...` : text
   return redact(clipped)
 }

@@ -114,22 +114,30 @@ const shownValue = (value: string): string => JSON.stringify(value.length > 80 ?
 
 /**
  * Reads `?environment=` and `?status=` (each repeatable, values also comma-separated: names cannot
- * hold a comma). `known` says whether a name is an environment Vigil monitors. Returns the filter,
- * or the message of a 400 for an empty, unknown or misspelt value.
+ * hold a comma). Both match regardless of case: environment names are unique that way, and status
+ * words are three fixed words. `spelling` gives a name as Vigil monitors it (`PRODUCTION` →
+ * `production`), or undefined for a name it does not monitor; the filter holds that spelling.
+ * Returns the filter, or the message of a 400 for an empty, unknown or misspelt value.
  */
-export function parseEnvironmentFilter (query: { environment?: QueryValue, status?: QueryValue }, known: (name: string) => boolean): EnvironmentFilter | { error: string } {
+export function parseEnvironmentFilter (query: { environment?: QueryValue, status?: QueryValue }, spelling: (name: string) => string | undefined): EnvironmentFilter | { error: string } {
   const names = listValues(query.environment)
   const words = listValues(query.status)
+  const environments = new Set<string>()
   for (const name of names ?? []) {
     if (name === '') return { error: 'environment: expected an environment name, got an empty value' }
-    if (!known(name)) return { error: `environment: ${shownValue(name)} is not a monitored environment` }
+    const monitored = spelling(name)
+    if (monitored === undefined) return { error: `environment: ${shownValue(name)} is not a monitored environment` }
+    environments.add(monitored)
   }
+  const statuses = new Set<Status>()
   for (const word of words ?? []) {
-    if (!(STATUS_WORDS as readonly string[]).includes(word)) return { error: `status: expected ${STATUS_WORDS.join(', ')}, got ${shownValue(word)}` }
+    const status = STATUS_WORDS.find((known) => known === word.toLowerCase())
+    if (status === undefined) return { error: `status: expected ${STATUS_WORDS.join(', ')}, got ${shownValue(word)}` }
+    statuses.add(status)
   }
   return {
-    ...(names === undefined ? {} : { environments: new Set(names) }),
-    ...(words === undefined ? {} : { statuses: new Set(words as Status[]) })
+    ...(names === undefined ? {} : { environments }),
+    ...(words === undefined ? {} : { statuses })
   }
 }
 

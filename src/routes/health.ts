@@ -48,8 +48,9 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     app.log.warn({ module: 'health' }, '/health/detailed is open to anyone: ENVIRONMENT is production and HEALTH_DETAILED_TOKEN is not set; set HEALTH_DETAILED_TOKEN to require a bearer token, or HEALTH_CHECK_DETAILED=false to remove the route')
   }
 
-  // Names an `?environment=` filter may use before their first check has put them on the board.
-  const configured = new Set(config.monitor.environments.map((target) => target.name))
+  // Names an `?environment=` filter may use before their first check has put them on the board,
+  // by lower case: the filter matches names regardless of case and answers with this spelling.
+  const configured = new Map(config.monitor.environments.map((target) => [target.name.toLowerCase(), target.name]))
   app.get('/health/detailed', {
     config: DESIGNED_503,
     onRequest: async (request, reply) => {
@@ -60,7 +61,11 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     }
   }, async (request, reply) => {
     const { systemStats, requestWindow, environments, activeConnections, redact } = app.vigil
-    const filter = parseEnvironmentFilter(request.query as DetailedQuery, (name) => configured.has(name) || environments.get(name) !== undefined)
+    // Discovered names are only on the board: looked up by lower case once per request, if needed.
+    let board: Map<string, string> | undefined
+    const filter = parseEnvironmentFilter(request.query as DetailedQuery, (name) => environments.get(name) !== undefined
+      ? name
+      : configured.get(name.toLowerCase()) ?? (board ??= new Map(environments.names().map((n) => [n.toLowerCase(), n]))).get(name.toLowerCase()))
     if ('error' in filter) return await reply.code(400).send({ error: 'Bad Request', message: filter.error })
     // Environments come already redacted from the board; the rest is redacted as it is rendered:
     // the last line of defence, since the report is assembled from redacted parts already.

@@ -83,6 +83,41 @@ for (const [kind, env, expected] of badValues) {
   })
 }
 
+t.test('a number variable written other than in plain decimal is a problem, never read as some other number', async (t) => {
+  // Conversion alone read 2.5 as 2, 1e3 as 1 and 0x10 as 16 (integers), 0x10 as 0 (numbers).
+  const written: Array<[string, string]> = [
+    ['MONITOR_CONCURRENCY', '2.5'], ['MONITOR_CONCURRENCY', '1e3'], ['MONITOR_CONCURRENCY', '0x10'], ['MONITOR_CONCURRENCY', '+5'],
+    ['PORT', '0x10'], ['PORT', '80.0'], ['PORT', '8e1'], ['PORT', '-0'],
+    ['MEMORY_ALERT_THRESHOLD', '0x10'], ['MEMORY_ALERT_THRESHOLD', '1e1'], ['CPU_ALERT_THRESHOLD', '.5'],
+    ['RESPONSE_TIME_THRESHOLD', '5e3'], ['RESPONSE_TIME_THRESHOLD', 'Infinity'], ['ERROR_RATE_THRESHOLD', '0b1'],
+    ['SENTRY_TRACES_SAMPLE_RATE', '0x0'], ['SENTRY_TRACES_SAMPLE_RATE', '1e-1']
+  ]
+  for (const [name, value] of written) {
+    const problems = problemsOf({ [name]: value })
+    t.equal(problems.length, 1, `${name}=${value} is one problem`)
+    t.match(problems[0], `${name}: expected `)
+    t.match(problems[0], `got ${JSON.stringify(value)} (`)
+  }
+  t.same(problemsOf({ MONITOR_CONCURRENCY: '2.5' }), ['MONITOR_CONCURRENCY: expected an integer from 1 to 1000, got "2.5" (decimal digits only, such as 100)'])
+  t.same(problemsOf({ MEMORY_ALERT_THRESHOLD: '1e1' }), ['MEMORY_ALERT_THRESHOLD: expected a number from 0 to 100, got "1e1" (plain decimal only, such as 80)'])
+})
+
+t.test('plain decimal numbers are read as written, surrounding spaces trimmed', async (t) => {
+  const config = loadConfig({ MONITOR_CONCURRENCY: ' 25 ', PORT: '08080', MEMORY_ALERT_THRESHOLD: '75.5', SENTRY_TRACES_SAMPLE_RATE: '0.25', SENTRY_DSN: 'https://abc@sentry.example.com/1' })
+  t.equal(config.monitor.concurrency, 25)
+  t.equal(config.port, 8080)
+  t.equal(config.alertThresholds.memoryPercent, 75.5)
+  t.equal(config.sentry?.tracesSampleRate, 0.25)
+})
+
+t.test('a zero interval, timeout, threshold or retention is a problem, not a busy loop or a /health that always fails', async (t) => {
+  for (const name of ['PROBE_INTERVAL', 'PROBE_TIMEOUT', 'EVENT_LOOP_DELAY_THRESHOLD', 'RAILWAY_DISCOVERY_INTERVAL', 'HISTORY_RETENTION']) {
+    t.same(problemsOf({ [name]: '0s' }), [`${name}: expected a duration above 0, got "0s"`], name)
+  }
+  t.same(problemsOf({ PROBE_INTERVAL: '0.0001s', PROBE_TIMEOUT: '0ms' }), ['PROBE_INTERVAL: expected a duration above 0, got "0.0001s"', 'PROBE_TIMEOUT: expected a duration above 0, got "0ms"'])
+  t.equal(loadConfig({ SHUTDOWN_DELAY: '0s' }).shutdownDelayMs, 0, 'no delay after SIGTERM is a real choice')
+})
+
 t.test('every invalid value is reported at once, one line each', async (t) => {
   const problems = problemsOf({ PORT: 'x', PROBE_INTERVAL: 'soon', ENABLE_METRICS: 'maybe', CPU_ALERT_THRESHOLD: '-1', LOG_LEVEL: 'chatty' })
   t.same(problems.map((p) => p.split(':')[0]).sort(), ['CPU_ALERT_THRESHOLD', 'ENABLE_METRICS', 'LOG_LEVEL', 'PORT', 'PROBE_INTERVAL'])

@@ -267,3 +267,30 @@ t.test('a path with a space says that spaces are the problem, not the leading /'
   const lines = problems({ MONITOR_CONFIG: file('environments:\n  - name: a\n    url: https://a.example.com\n    checks: ["/api/v1 status"]\n') })
   t.same(lines, ['MONITOR_CONFIG environments[0].checks[0]: expected a path starting with / and without spaces, got "/api/v1 status"'])
 })
+
+t.test('an empty monitor file (no bytes, only comments, null, a bare ---) stops start-up with one line naming it', async (t) => {
+  for (const body of ['', '# environments to come\n# (none yet)\n', 'null\n', '~\n', '---\n']) {
+    const path = file(body)
+    t.same(problems({ MONITOR_CONFIG: path }), [
+      `MONITOR_CONFIG: ${JSON.stringify(path)} is empty (nothing but comments or null), expected a mapping with environments; write the environments to check, or leave the variable unset`
+    ], JSON.stringify(body))
+    // A shorthand beside it does not make the empty file a choice.
+    t.equal(problems({ MONITOR_CONFIG: path, RAILWAY_DOMAIN: 'app.up.railway.app' }).length, 1)
+  }
+  t.same(problems({ MONITOR_CONFIG_YAML: '# nothing here\n' }), [
+    'MONITOR_CONFIG_YAML: the content is empty (nothing but comments or null), expected a mapping with environments; write the environments to check, or leave the variable unset'
+  ])
+})
+
+t.test('a monitor file listing no environment (environments: [], or none) stops start-up unless a shorthand or discovery brings some', async (t) => {
+  const line = 'MONITOR_CONFIG environments: none listed, so nothing would be monitored; expected at least one environment (or RAILWAY_DOMAIN, or RAILWAY_DISCOVERY=true to take them from Railway)'
+  for (const body of ['environments: []\n', '{}\n', 'interval: 1m\ngithub:\n  repository: acme/platform\n']) {
+    t.same(problems({ MONITOR_CONFIG: file(body) }), [line], JSON.stringify(body))
+  }
+  t.same(problems({ MONITOR_CONFIG_YAML: 'environments: []\n' }), [line.replace('MONITOR_CONFIG', 'MONITOR_CONFIG_YAML')])
+  const empty = file('environments: []\n')
+  t.same(loadConfig({ MONITOR_CONFIG: empty, RAILWAY_DOMAIN: 'app.up.railway.app' }).monitor.environments.map((e) => e.name), ['production'])
+  const discovering = loadConfig({ MONITOR_CONFIG: empty, RAILWAY_DISCOVERY: 'true', RAILWAY_TOKEN: 'project-token-1234', RAILWAY_PROJECT_ID: 'proj' })
+  t.equal(discovering.railway.discovery, true)
+  t.same(discovering.monitor.environments, [])
+})

@@ -14,7 +14,8 @@ t.test('an alias bomb is refused with one line, not expanded', async (t) => {
   const read = parseMonitorText(`x-bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\nenvironments:\n  - name: a\n    url: http://a.example\n    labels: *j\n`, {}, redact)
   t.equal(read.file, undefined)
   t.equal(read.problems.length, 1)
-  t.match(read.problems[0], /^MONITOR_CONFIG: cannot be read: .*alias/i)
+  // The alias being expanded when the parser gave up is named, with its place (x-bomb's `c:` line).
+  t.match(read.problems[0], /^MONITOR_CONFIG: cannot be read at line 5, column 10 \(alias \*c\): .*alias/i)
 })
 
 t.test('thousands of environments merging shared defaults all get them (past js-yaml\'s default merge-key limit)', async (t) => {
@@ -40,4 +41,35 @@ t.test('a duplicate key and a second document are problems, worded with line and
   t.match(duplicate.problems.join('\n'), /not valid YAML or JSON at line 3, column 5: Map keys must be unique/)
   const two = parseMonitorText('environments: []\n---\nenvironments: []\n', {}, redact)
   t.match(two.problems.join('\n'), /not valid YAML or JSON at line \d+, column \d+/)
+})
+
+t.test('an unknown alias, in a value or a merge, is named with its line and column', async (t) => {
+  const merged = parseMonitorText('environments:\n  - <<: *undefined\n    name: a\n    url: http://a.example\n', {}, redact)
+  t.equal(merged.file, undefined)
+  t.same(merged.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 2, column 9: unknown alias *undefined (no &undefined anchor before it)'])
+  // An anchor set after its alias does not count (YAML resolves aliases backwards only).
+  const later = parseMonitorText('environments:\n  - name: a\n    url: *later\nx-a: &later http://a.example\n', {}, redact)
+  t.same(later.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 3, column 10: unknown alias *later (no &later anchor before it)'])
+})
+
+t.test('a merge of something that is not a mapping says what it is, with its line and column', async (t) => {
+  const scalar = parseMonitorText('x-a: &a 5\nenvironments:\n  - <<: *a\n    name: a\n    url: http://a.example\n', {}, redact)
+  t.same(scalar.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 3, column 9: << merges mappings only, but *a is a number'])
+  const inList = parseMonitorText('x-a: &a {timeout: 5s}\nx-b: &b [1]\nenvironments:\n  - <<: [*a, *b]\n    name: a\n    url: http://a.example\n', {}, redact)
+  t.same(inList.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 4, column 14: << merges mappings only, but *b is a list'])
+  const good = parseMonitorText('x-a: &a {timeout: 5s}\nenvironments:\n  - <<: [*a, {attempts: 2}]\n    name: a\n    url: http://a.example\n', {}, redact)
+  t.same(good.problems, [])
+  t.match(good.file?.environments?.[0], { timeout: '5s', attempts: 2 })
+})
+
+t.test('values JSON cannot show are named: .inf, .nan, binary data, timestamps, sets', async (t) => {
+  const problem = (yaml: string): string | undefined => parseMonitorText(yaml, {}, redact).problems[0]
+  t.equal(problem('concurrency: .inf\n'), 'MONITOR_CONFIG concurrency: expected an integer from 1 to 1000, got infinity (.inf)')
+  t.equal(problem('concurrency: -.inf\n'), 'MONITOR_CONFIG concurrency: expected an integer from 1 to 1000, got minus infinity (-.inf)')
+  t.equal(problem('concurrency: .nan\n'), 'MONITOR_CONFIG concurrency: expected an integer from 1 to 1000, got not a number (.nan)')
+  const entry = (value: string): string => `environments:\n  - name: a\n    url: ${value}\n`
+  t.equal(problem(entry('!!binary aGVsbG8=')), 'MONITOR_CONFIG environments[0].url: expected an http or https URL, got binary data (5 bytes)')
+  t.equal(problem(entry('!!timestamp 2020-01-01')), 'MONITOR_CONFIG environments[0].url: expected an http or https URL, got a timestamp (2020-01-01T00:00:00.000Z)')
+  t.equal(problem(entry('!!set {a, b}')), 'MONITOR_CONFIG environments[0].url: expected an http or https URL, got a set of 2 (!!set)')
+  t.equal(problem(entry('{x: !!binary aGVsbG8=, y: .inf}')), 'MONITOR_CONFIG environments[0].url: expected an http or https URL, got {"x":"<binary data (5 bytes)>","y":"<infinity (.inf)>"}')
 })

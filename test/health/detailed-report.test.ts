@@ -1,7 +1,7 @@
 import t from 'tap'
 import { evaluateAlerts } from '../../src/health/alerts.js'
 import type { ComponentState } from '../../src/health/component-registry.js'
-import { overallStatus } from '../../src/health/detailed-report.js'
+import { overallStatus, parseEnvironmentFilter } from '../../src/health/detailed-report.js'
 import type { Status } from '../../src/health/status.js'
 
 const component = (status: Status | undefined, required: boolean): ComponentState => ({
@@ -29,4 +29,14 @@ t.test('a firing alert makes the status degraded, never unhealthy', async (t) =>
   t.same(alerts.find((a) => a.name === 'response_time'), { name: 'response_time', status: 'ok', value: 1, threshold: 5000, unit: 'ms' }, 'each alert says its unit')
   t.equal(overallStatus([component('healthy', true)], alerts), 'degraded')
   t.equal(overallStatus([component('unhealthy', true)], alerts), 'unhealthy')
+})
+
+t.test('parseEnvironmentFilter holds each name as monitored, whatever case it was asked in', async (t) => {
+  // As the route gives it: a configured name not yet on the board is known by lower case.
+  const monitored = new Map([['production', 'Production'], ['staging', 'staging']])
+  const spelling = (name: string): string | undefined => monitored.get(name.toLowerCase())
+  const filter = parseEnvironmentFilter({ environment: ['PRODUCTION', 'Staging'], status: 'Healthy,UNHEALTHY' }, spelling)
+  t.same(filter, { environments: new Set(['Production', 'staging']), statuses: new Set(['healthy', 'unhealthy']) })
+  t.same(parseEnvironmentFilter({ environment: 'prod' }, spelling), { error: 'environment: "prod" is not a monitored environment' })
+  t.same(parseEnvironmentFilter({ status: 'down' }, spelling), { error: 'status: expected healthy, degraded, unhealthy, got "down"' })
 })

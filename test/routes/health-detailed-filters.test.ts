@@ -66,6 +66,17 @@ t.test('?environment= selects by name, repeated or comma-separated, and combines
   t.same(await keys('/health/detailed?environment=env-3,env-25&status=unhealthy'), ['env-25'])
 })
 
+t.test('?environment= and ?status= match regardless of case, and answer with the monitored spelling', async (t) => {
+  const { app, environments } = await appWith(t, 30)
+  environments.set('Staging-EU', summary('degraded'))
+  const keys = async (url: string): Promise<string[]> => Object.keys((await app.inject(url)).json<Report>().environments)
+  t.same(await keys('/health/detailed?environment=ENV-3'), ['env-3'])
+  t.same(await keys('/health/detailed?environment=staging-eu,Env-25'), ['env-25', 'Staging-EU'])
+  t.same(await keys('/health/detailed?environment=env-3,ENV-3'), ['env-3'], 'one name given twice is one environment')
+  t.same(await keys('/health/detailed?status=UNHEALTHY'), ['env-0', 'env-25'])
+  t.same(await keys('/health/detailed?status=Degraded&environment=STAGING-eu'), ['Staging-EU'])
+})
+
 t.test('unknown or empty filter values answer 400 with a message naming the problem', async (t) => {
   const { app } = await appWith(t, 10)
   const unknownStatus = await app.inject('/health/detailed?status=down')

@@ -1,0 +1,71 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node } from 'yaml'
+
+/** A problem at a place of the YAML text: 1-based line and column, and what is wrong there. */
+export interface PlacedProblem {
+  readonly line: number
+  readonly col: number
+  readonly message: string
+}
+
+const isMergeKey = (key: unknown): boolean => isScalar(key) &&
+  (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))
+
+const kindOf = (node: unknown): string =>
+  isSeq(node) ? 'a list' : isScalar(node) ? (node.value === null ? 'null' : `a ${typeof node.value === 'object' ? 'value' : typeof node.value}`) : 'not a mapping'
+
+/**
+ * The aliases and merge keys of a parsed document that `toJS` refuses, each at its place, so a
+ * problem line can say where (`toJS` throws with neither line nor alias name): an alias without an
+ * anchor before it (`*nope`), and a `<<` merging something that is not a mapping. Anchors resolve
+ * as the `yaml` package resolves them: the last one of that name before the alias, in document order.
+ */
+export function referenceProblems (document: Document, lineCounter: LineCounter): PlacedProblem[] {
+  const problems: PlacedProblem[] = []
+  const anchors = new Map<string, Node>()
+  const place = (node: Node | Alias, message: string): void => {
+    const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0)
+    problems.push({ line, col, message })
+  }
+  const target = (node: unknown): unknown => (isAlias(node) ? anchors.get(node.source) : node)
+  visit(document, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) place(node, `unknown alias *${node.source} (no &${node.source} anchor before it)`)
+      return
+    }
+    if (isPair(node)) {
+      if (!isMergeKey(node.key)) return
+      // Aliases inside are visited after the pair: resolve them the same way here, first.
+      const sources = isSeq(node.value) ? node.value.items : [node.value]
+      for (const source of sources) {
+        const resolved = target(source)
+        if (resolved === undefined || isMap(resolved)) continue
+        const what = isAlias(source) ? `*${source.source} is ${kindOf(resolved)}` : `got ${kindOf(resolved)}`
+        place((source ?? node.key) as Node, `<< merges mappings only, but ${what}`)
+      }
+      return
+    }
+    const anchor = (node as { anchor?: string }).anchor
+    if (anchor !== undefined) anchors.set(anchor, node as Node)
+  })
+  return problems
+}
+
+/**
+ * The alias `toJS` was resolving when it gave up (an alias bomb: more expansion than it allows),
+ * found by converting again with every alias watched; its place is the one a problem line shows.
+ * Runs only on that error path.
+ */
+export function failingAlias (document: Document): Alias | undefined {
+  let failing: Alias | undefined
+  visit(document, {
+    Alias (_key, alias) {
+      const resolve = alias.resolve.bind(alias)
+      // The innermost alias to throw is recorded first, as the error passes up through the others.
+      alias.resolve = (...args: Parameters<Alias['resolve']>) => {
+        try { return resolve(...args) } catch (error) { failing ??= alias; throw error }
+      }
+    }
+  })
+  try { document.toJS() } catch { /* the same error as before: only where it happens is wanted */ }
+  return failing
+}
