@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml'
-import { LineCounter, parseDocument } from 'yaml'
+import type * as Yaml from 'yaml'
 import type { Redactor } from '../redact.js'
 import { expandVariables, type ExpandedValue } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
@@ -113,9 +114,13 @@ function parseFast (text: string): { value: unknown } | undefined {
   }
 }
 
+// The full parser (~60 files, 50-150 ms to load) is required only when the fast path gives up.
+const require = createRequire(import.meta.url)
+
 function parse (text: string, redact: Redactor): { value: unknown } | { problems: string[] } {
   const fast = parseFast(text)
   if (fast !== undefined) return { value: withoutExtensions(fast.value ?? {}) }
+  const { LineCounter, parseDocument } = require('yaml') as typeof Yaml
   const lineCounter = new LineCounter()
   // YAML error messages can quote the offending source line, which may hold a secret: keep the first line.
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter })
