@@ -68,8 +68,12 @@ export function expandedPaths (references: readonly ExpandedValue[]): Map<string
 /** URL passwords written in the file (literally or through `${VAR}`), so they can be redacted everywhere. */
 export function urlSecrets (file: MonitorFile): string[] {
   const environments = Array.isArray(file.environments) ? file.environments : []
-  // A URL that does not parse is reported by validation; it has no credentials to collect.
-  return environments.flatMap((entry) => urlCredentials(String(entry?.url)) ?? [])
+  // A URL that does not parse is reported by validation; it has no credentials to collect. Nor has
+  // one without an `@` (most of them): no URL is parsed for those.
+  return environments.flatMap((entry) => {
+    const url = String(entry?.url)
+    return url.includes('@') ? urlCredentials(url) ?? [] : []
+  })
 }
 
 // Top-level `x-…` keys hold anchors for `<<: *name` merges (as in docker compose files).
