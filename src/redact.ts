@@ -124,8 +124,8 @@ export function hideUrlQueries (text: string): string {
  * the marker left readable, and no root slash added to a bare origin.
  */
 export function redactUrl (text: string): string {
-  if (!URL.canParse(text)) return createRedactor([])(text)
-  const url = new URL(text)
+  let url: URL
+  try { url = new URL(text) } catch { return createRedactor([])(text) }
   // Each setter re-serialises the URL: skipped when there is nothing to remove (10,000 at start-up).
   if (url.username !== '') url.username = ''
   if (url.password !== '') url.password = ''
