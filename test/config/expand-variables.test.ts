@@ -2,8 +2,8 @@ import t from 'tap'
 import { expandVariables } from '../../src/config/expand-variables.js'
 
 t.test('expansion never changes the parsed document, copies what a reference changed and shares the rest', async (t) => {
-  const untouched = { name: 'staging', url: 'https://staging.example.com', labels: ['web'] }
-  const document = { environments: [untouched, { name: 'production', url: 'https://${HOST}/x', headers: { a: 'b' } }] }
+  const untouched: Record<string, unknown> = { name: 'staging', url: 'https://staging.example.com', labels: ['web'] }
+  const document = { environments: [untouched, { name: 'production', url: 'https://${HOST}/x', headers: { a: 'b' } } as Record<string, unknown>] }
   const before = structuredClone(document)
   const { value, references, problems } = expandVariables(document, { HOST: 'api.example.com' })
   const expanded = value as typeof document
