@@ -2,13 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
 import { writeMonitorFile } from './support/monitor-file.js'
 import { ROOT } from './support/server-process.js'
 
-const RUNS = 5
+// `npx tsx bench/startup.ts` (after `npm run build`) or `npm run bench -- startup`. Overrides:
+// BENCH_STARTUP_RUNS (default 5), BENCH_STARTUP_MANY (default 10000), and BENCH_STARTUP_BASE, the
+// server.js of another build (e.g. main's, built in its own worktree) started in turn with this
+// one, run for run, so that the two are compared under the same load.
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5)
 const PORT = 39_871
 /** Environments of the large case (issue 12: start-up < 1 s with 10,000 environments). */
-const MANY = 10_000
+const MANY = Number(process.env.BENCH_STARTUP_MANY ?? 10_000)
+const BASE = process.env.BENCH_STARTUP_BASE
 
 interface StartupRun {
   /** From spawning `node dist/server.js` to its first 200 on /health. */
@@ -23,9 +29,9 @@ function cpuMsOf (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-async function firstHealthy (env: Record<string, string>): Promise<StartupRun> {
+async function firstHealthy (env: Record<string, string>, server = 'dist/server.js'): Promise<StartupRun> {
   const started = performance.now()
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' })
+  const child = spawn(process.execPath, [server], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' })
   try {
     for (;;) {
       try {
@@ -57,11 +63,21 @@ async function startTarget (): Promise<{ child: ChildProcess, port: number }> {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
+function summary (runs: readonly StartupRun[]): string {
+  return `median ${median(runs.map((r) => r.ms)).toFixed(0)} ms of ${runs.length} runs (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; CPU by then median ${median(runs.map((r) => r.cpuMs))} ms)`
+}
+
 async function measure (label: string, env: Record<string, string>): Promise<number> {
   const runs: StartupRun[] = []
-  for (let i = 0; i < RUNS; i++) runs.push(await firstHealthy(env))
+  const baseRuns: StartupRun[] = []
+  for (let i = 0; i < RUNS; i++) {
+    if (BASE !== undefined) baseRuns.push(await firstHealthy(env, BASE))
+    runs.push(await firstHealthy(env))
+  }
   const ms = median(runs.map((r) => r.ms))
-  console.log(`start-up to first 200 on /health, ${label}: median ${ms.toFixed(0)} ms of ${RUNS} runs (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; CPU by then median ${median(runs.map((r) => r.cpuMs))} ms) (bar < 1000) ${ms < 1000 ? 'PASS' : 'FAIL'}`)
+  console.log(`start-up to first 200 on /health, ${label}: ${summary(runs)} (bar < 1000) ${ms < 1000 ? 'PASS' : 'FAIL'}`)
+  if (BASE !== undefined) console.log(`  the same, ${BASE} (alternating with the above): ${summary(baseRuns)}`)
+  console.log(`  load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
   return ms
 }
 
@@ -83,3 +99,5 @@ export async function benchStartup (): Promise<{ medianMs: number, manyMedianMs:
     await exited
   }
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await benchStartup()

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { JSONPath } from 'jsonpath-plus'
+import { jsonPathValues } from '../json-path.js'
 import type { Condition, EnvironmentTarget, ProxySettings, StatusRange } from '../monitor/types.js'
 import { redactUrl } from '../redact.js'
 import { parseDuration } from './duration.js'
@@ -41,7 +41,7 @@ function toCondition (entry: ConditionEntry, at: string, problems: string[]): Co
     if (ops.length !== 1) { problems.push(`${at}: expected json with exactly one of ${JSON_OPS.join(', ')}`); return undefined }
     const op = ops[0]!
     try {
-      JSONPath({ path: entry.json, json: {}, eval: 'safe' })
+      jsonPathValues(entry.json, {})
       if (op === 'matches') new RegExp(String(entry.matches))
     } catch {
       problems.push(`${at}: ${op === 'matches' ? 'matches is not a valid regular expression' : 'json is not a valid JSONPath'}`)

@@ -34,20 +34,30 @@ export interface ExpandedValue {
 export function expandVariables (document: unknown, env: Env): Expansion {
   const problems: string[] = []
   const references: ExpandedValue[] = []
-  const walk = (node: unknown, pointer: string): unknown => {
-    if (typeof node === 'string') return expandString(node, pointer)
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`))
+  // Copy on write: a node is copied only when something under it changed, and the pointer is kept
+  // as segments, joined only for a string that holds a `$` (a 10,000-environment file has few).
+  const segments: Array<string | number> = []
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return node.includes('$') ? expandString(node, segments.map((s) => `/${s}`).join('')) : node
+    if (node === null || typeof node !== 'object') return node
     // Binary data, timestamps, sets and ordered maps (`!!binary`, …) stay what they are, so a
     // problem line can say what they are rather than show a rebuilt byte map.
     if (ArrayBuffer.isView(node) || node instanceof Date || node instanceof Set || node instanceof Map) return node
-    if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, `${pointer}/${key}`)]))
+    let copy: Record<string | number, unknown> | undefined
+    const keys: Array<string | number> = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node)
+    for (const key of keys) {
+      const child = (node as Record<string | number, unknown>)[key]
+      segments.push(key)
+      const expanded = walk(child)
+      segments.pop()
+      if (expanded === child) continue
+      copy ??= (Array.isArray(node) ? [...node] : { ...node }) as Record<string | number, unknown>
+      // Defined, not assigned: a `__proto__` key stays a key, as the parser made it.
+      Object.defineProperty(copy, key, { value: expanded, enumerable: true, writable: true, configurable: true })
     }
-    return node
+    return copy ?? node
   }
   const expandString = (text: string, pointer: string): unknown => {
-    // Most strings hold no reference at all: no regular expression, no copy.
-    if (!text.includes('$')) return text
     const values: string[] = []
     const expanded = text.replace(REFERENCE, (match, name: string | undefined) => {
       if (name === undefined) return '$'
@@ -60,5 +70,5 @@ export function expandVariables (document: unknown, env: Env): Expansion {
     if (values.length > 0) references.push({ pointer, written: text, values, numeric })
     return numeric ? Number(expanded) : expanded
   }
-  return { value: walk(document, ''), problems, references }
+  return { value: walk(document), problems, references }
 }

@@ -210,6 +210,11 @@ export function loadConfig (env: Env = process.env): Config {
     railwayWebhookSecret: str(raw.RAILWAY_WEBHOOK_SECRET),
     secrets: [...new Set([...collectSecrets(raw), ...monitor.secrets.filter((s) => s.length >= 4)])]
   }
+  // Targets are frozen one level deep, and deepFreeze skips what is frozen already: their lists and
+  // objects (labels, headers, conditions, railway, …) are readonly to the compiler and built for
+  // this config alone, and walking them for 10,000 environments cost ~20 ms of start-up.
+  for (const target of config.monitor.environments) Object.freeze(target)
+  Object.freeze(config.monitor.environments)
   return deepFreeze(config)
 }
 

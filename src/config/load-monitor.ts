@@ -111,14 +111,12 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
     problems.push(`${source}: expected at least 1s, got ${intervalMs} ms`)
   }
   return {
-    // Values from `${VAR}` may be in the URL (a host, a path): the shown URL hides them too.
+    // The shown URLs are redacted with `redact` already (buildMonitorTargets): values from `${VAR}` too.
     environments: problems.length > 0
       ? []
-      : targets.environments.map((target) => ({
-        ...target,
-        displayUrl: redact(target.displayUrl),
-        ...(channels.channels.length === 0 ? {} : { notify: channels.notifyOf(target.name) })
-      })),
+      : channels.channels.length === 0
+        ? targets.environments
+        : targets.environments.map((target) => ({ ...target, notify: channels.notifyOf(target.name) })),
     channels: problems.length > 0 ? [] : channels.channels,
     githubLabels: targets.githubLabels,
     intervalMs,

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml'
-import { LineCounter, parseDocument } from 'yaml'
+import type * as Yaml from 'yaml'
 import type { Redactor } from '../redact.js'
 import { expandVariables, type ExpandedValue } from './expand-variables.js'
 import { MonitorFileSchema, type MonitorFile } from './monitor-schema.js'
@@ -68,8 +69,12 @@ export function expandedPaths (references: readonly ExpandedValue[]): Map<string
 /** URL passwords written in the file (literally or through `${VAR}`), so they can be redacted everywhere. */
 export function urlSecrets (file: MonitorFile): string[] {
   const environments = Array.isArray(file.environments) ? file.environments : []
-  // A URL that does not parse is reported by validation; it has no credentials to collect.
-  return environments.flatMap((entry) => urlCredentials(String(entry?.url)) ?? [])
+  // A URL that does not parse is reported by validation; it has no credentials to collect. Nor has
+  // one without an `@` (most of them): no URL is parsed for those.
+  return environments.flatMap((entry) => {
+    const url = String(entry?.url)
+    return url.includes('@') ? urlCredentials(url) ?? [] : []
+  })
 }
 
 // Top-level `x-…` keys hold anchors for `<<: *name` merges (as in docker compose files).
@@ -114,9 +119,13 @@ function parseFast (text: string): { value: unknown } | undefined {
   }
 }
 
+// The full parser (~60 files, 50-150 ms to load) is required only when the fast path gives up.
+const require = createRequire(import.meta.url)
+
 function parse (text: string, redact: Redactor): { value: unknown } | { problems: string[] } {
   const fast = parseFast(text)
   if (fast !== undefined) return { value: withoutExtensions(fast.value) }
+  const { LineCounter, parseDocument } = require('yaml') as typeof Yaml
   const lineCounter = new LineCounter()
   // YAML error messages can quote the offending source line, which may hold a secret: keep the first line.
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, lineCounter })

@@ -31,23 +31,38 @@ const DOMAIN = /^(?=.{1,253}(:\d{1,5})?$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(
 
 const ms = (text: string): number => parseDuration(text) ?? 0
 
-function toTarget (entry: EnvironmentEntry, options: ReturnType<typeof checkOptions>): EnvironmentTarget {
+// The defaults' durations, parsed once rather than per environment.
+const DEFAULT_MS = {
+  timeout: ms(ENVIRONMENT_DEFAULTS.timeout),
+  retryDelay: ms(ENVIRONMENT_DEFAULTS.retry_delay),
+  maxResponseTime: ms(ENVIRONMENT_DEFAULTS.max_response_time),
+  verifyDelay: ms(DEPLOY_DEFAULTS.verify_delay)
+}
+const NO_ITEMS: readonly string[] = Object.freeze([])
+const URGENT: readonly string[] = Object.freeze(['urgent'])
+
+// A list without repeats; an empty one shared (most environments set no labels and no checks).
+const unique = (items: readonly string[] | undefined): readonly string[] =>
+  items === undefined || items.length === 0 ? NO_ITEMS : [...new Set(items)]
+
+function toTarget (entry: EnvironmentEntry, options: ReturnType<typeof checkOptions>, redact: Redactor): EnvironmentTarget {
   const ownLabels = entry.labels ?? []
   return {
     name: entry.name,
     url: entry.url,
-    displayUrl: redactUrl(entry.url),
+    // Values from `${VAR}` may be in the URL (a host, a path): the shown URL hides them too.
+    displayUrl: redact(redactUrl(entry.url)),
     healthPath: entry.health_path ?? ENVIRONMENT_DEFAULTS.health_path,
     // Production without labels of its own pages someone: product.md, "Incidents on GitHub".
-    labels: ownLabels.length === 0 && entry.name.toLowerCase() === 'production' ? ['urgent'] : [...new Set(ownLabels)],
-    timeoutMs: ms(entry.timeout ?? ENVIRONMENT_DEFAULTS.timeout),
+    labels: ownLabels.length === 0 && entry.name.toLowerCase() === 'production' ? URGENT : unique(ownLabels),
+    timeoutMs: entry.timeout === undefined ? DEFAULT_MS.timeout : ms(entry.timeout),
     attempts: entry.attempts ?? ENVIRONMENT_DEFAULTS.attempts,
-    retryDelayMs: ms(entry.retry_delay ?? ENVIRONMENT_DEFAULTS.retry_delay),
-    maxResponseTimeMs: ms(entry.max_response_time ?? ENVIRONMENT_DEFAULTS.max_response_time),
+    retryDelayMs: entry.retry_delay === undefined ? DEFAULT_MS.retryDelay : ms(entry.retry_delay),
+    maxResponseTimeMs: entry.max_response_time === undefined ? DEFAULT_MS.maxResponseTime : ms(entry.max_response_time),
     tlsMinDays: entry.tls_min_days ?? ENVIRONMENT_DEFAULTS.tls_min_days,
     failureThreshold: entry.failure_threshold ?? ENVIRONMENT_DEFAULTS.failure_threshold,
     successThreshold: entry.success_threshold ?? ENVIRONMENT_DEFAULTS.success_threshold,
-    checks: [...new Set(entry.checks ?? [])],
+    checks: unique(entry.checks),
     ...deploySettings(entry),
     ...options
   }
@@ -63,7 +78,7 @@ function deploySettings (entry: EnvironmentEntry): Pick<EnvironmentTarget, 'rail
       ...(railway.project === undefined ? {} : { projectId: railway.project })
     },
     verifyAttempts: entry.verify_attempts ?? DEPLOY_DEFAULTS.verify_attempts,
-    verifyDelayMs: ms(entry.verify_delay ?? DEPLOY_DEFAULTS.verify_delay),
+    verifyDelayMs: entry.verify_delay === undefined ? DEFAULT_MS.verifyDelay : ms(entry.verify_delay),
     autoRollback: entry.auto_rollback ?? DEPLOY_DEFAULTS.auto_rollback
   }
 }
@@ -121,7 +136,7 @@ export function buildMonitorTargets (file: MonitorFile | undefined, shorthands: 
 
   // Targets are built only from a file that passed validation (the caller knows; see load-monitor).
   return {
-    environments: problems.length > 0 || !fileValid ? [] : [...entries, ...extra].map(({ entry, source }) => toTarget(entry, options.get(entry) ?? checkOptions(entry, source, envProxy, []))),
+    environments: problems.length > 0 || !fileValid ? [] : [...entries, ...extra].map(({ entry, source }) => toTarget(entry, options.get(entry) ?? checkOptions(entry, source, envProxy, []), redact)),
     githubLabels: [...new Set(Array.isArray(file?.github?.labels) ? file.github.labels : DEFAULT_GITHUB_LABELS)],
     intervalMs: file?.interval === undefined ? undefined : ms(file.interval),
     githubRepository: file?.github?.repository,

@@ -92,10 +92,11 @@ export function durationLimitProblems (prefix: string, schema: TSchema, value: u
         segments.pop()
       }
     } else if (child !== null && typeof child === 'object' && node.properties !== undefined) {
-      for (const [key, sub] of Object.entries(node.properties)) {
-        if (!bearsDuration(sub as Annotated)) continue
+      for (const [key, sub] of durationProperties(node)) {
+        const value = (child as Record<string, unknown>)[key]
+        if (value === undefined) continue
         segments.push(key)
-        walk(sub as Annotated, (child as Record<string, unknown>)[key])
+        walk(sub, value)
         segments.pop()
       }
     }
@@ -105,6 +106,17 @@ export function durationLimitProblems (prefix: string, schema: TSchema, value: u
 }
 
 const bearing = new WeakMap<Annotated, boolean>()
+const propertiesBearing = new WeakMap<Annotated, ReadonlyArray<readonly [string, Annotated]>>()
+
+/** The properties of an object schema that hold a duration, listed once per schema node. */
+function durationProperties (node: Annotated): ReadonlyArray<readonly [string, Annotated]> {
+  let known = propertiesBearing.get(node)
+  if (known === undefined) {
+    known = Object.entries(node.properties ?? {}).map(([key, sub]) => [key, sub as Annotated] as const).filter(([, sub]) => bearsDuration(sub))
+    propertiesBearing.set(node, known)
+  }
+  return known
+}
 
 /** True when the schema node, or one below it (items, properties), is a duration. */
 function bearsDuration (node: Annotated): boolean {

@@ -1,4 +1,12 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
+import type { Alias, Document, LineCounter, Node } from 'yaml'
+
+// Used only after the full parser (monitor-file.ts) has failed, so `yaml` is loaded by then; taken
+// with require on first use, as there, so that a configuration read by the fast path never loads it.
+const require = createRequire(import.meta.url)
+let loaded: typeof Yaml | undefined
+const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml)
 
 /** A problem at a place of the YAML text: 1-based line and column, and what is wrong there. */
 export interface PlacedProblem {
@@ -7,11 +15,11 @@ export interface PlacedProblem {
   readonly message: string
 }
 
-const isMergeKey = (key: unknown): boolean => isScalar(key) &&
+const isMergeKey = (key: unknown): boolean => yaml().isScalar(key) &&
   (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))
 
 const kindOf = (node: unknown): string =>
-  isSeq(node) ? 'a list' : isScalar(node) ? (node.value === null ? 'null' : `a ${typeof node.value === 'object' ? 'value' : typeof node.value}`) : 'not a mapping'
+  yaml().isSeq(node) ? 'a list' : yaml().isScalar(node) ? (node.value === null ? 'null' : `a ${typeof node.value === 'object' ? 'value' : typeof node.value}`) : 'not a mapping'
 
 /**
  * The aliases and merge keys of a parsed document that `toJS` refuses, each at its place, so a
@@ -26,20 +34,20 @@ export function referenceProblems (document: Document, lineCounter: LineCounter)
     const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0)
     problems.push({ line, col, message })
   }
-  const target = (node: unknown): unknown => (isAlias(node) ? anchors.get(node.source) : node)
-  visit(document, (_key, node) => {
-    if (isAlias(node)) {
+  const target = (node: unknown): unknown => (yaml().isAlias(node) ? anchors.get(node.source) : node)
+  yaml().visit(document, (_key, node) => {
+    if (yaml().isAlias(node)) {
       if (!anchors.has(node.source)) place(node, `unknown alias *${node.source} (no &${node.source} anchor before it)`)
       return
     }
-    if (isPair(node)) {
+    if (yaml().isPair(node)) {
       if (!isMergeKey(node.key)) return
       // Aliases inside are visited after the pair: resolve them the same way here, first.
-      const sources = isSeq(node.value) ? node.value.items : [node.value]
+      const sources = yaml().isSeq(node.value) ? node.value.items : [node.value]
       for (const source of sources) {
         const resolved = target(source)
-        if (resolved === undefined || isMap(resolved)) continue
-        const what = isAlias(source) ? `*${source.source} is ${kindOf(resolved)}` : `got ${kindOf(resolved)}`
+        if (resolved === undefined || yaml().isMap(resolved)) continue
+        const what = yaml().isAlias(source) ? `*${source.source} is ${kindOf(resolved)}` : `got ${kindOf(resolved)}`
         place((source ?? node.key) as Node, `<< merges mappings only, but ${what}`)
       }
       return
@@ -57,7 +65,7 @@ export function referenceProblems (document: Document, lineCounter: LineCounter)
  */
 export function failingAlias (document: Document): Alias | undefined {
   let failing: Alias | undefined
-  visit(document, {
+  yaml().visit(document, {
     Alias (_key, alias) {
       const resolve = alias.resolve.bind(alias)
       // The innermost alias to throw is recorded first, as the error passes up through the others.

@@ -1,4 +1,4 @@
-import { JSONPath } from 'jsonpath-plus'
+import { jsonPathValues } from '../json-path.js'
 import type { Redactor } from '../redact.js'
 import type { Condition } from './types.js'
 
@@ -40,7 +40,7 @@ export function describeCondition (condition: Condition, redact: Redactor): stri
 
 function jsonFound (condition: Extract<Condition, { kind: 'json' }>, json: unknown): { holds: boolean, found: unknown } | 'no JSON body' {
   if (json === NOT_JSON) return 'no JSON body'
-  const matches = JSONPath({ path: condition.path, json: json as object, wrap: true, eval: 'safe' }) as unknown[]
+  const matches = jsonPathValues(condition.path, json)
   const found = matches.length === 1 ? matches[0] : matches.length === 0 ? undefined : matches
   const { op, value } = condition
   if (op === 'exists') return { holds: (matches.length > 0) === (value !== false), found }

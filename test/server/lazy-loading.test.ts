@@ -10,8 +10,9 @@ import { createTestDatabase } from '../support/pg-database.js'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const HOOK = fileURLToPath(new URL('../fixtures/record-resolved.mjs', import.meta.url))
 
-// Packages that only GitHub, a state database or an email channel need (issue 12).
-const OPTIONAL = ['@octokit/rest', '@octokit/core', 'bottleneck', 'pg', 'nodemailer', 'undici']
+// Packages that only GitHub, a state database, an email channel, a JSONPath condition or a monitor
+// file the fast parser gives up on need (issue 12).
+const OPTIONAL = ['@octokit/rest', '@octokit/core', 'bottleneck', 'pg', 'nodemailer', 'undici', 'jsonpath-plus', 'yaml']
 
 /** A port nothing listens on: the environment's checks fail at once (connection refused). */
 async function closedPort (): Promise<number> {
@@ -27,12 +28,12 @@ async function closedPort (): Promise<number> {
  * environment (so lazily loaded modules of the cycle and of the incident side are counted too),
  * and returns the npm packages whose modules were resolved.
  */
-async function packagesLoaded (env: Record<string, string>): Promise<Set<string>> {
+async function packagesLoaded (env: Record<string, string>, environmentYaml = ''): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-lazy-'))
   const log = join(dir, 'resolved.log')
   writeFileSync(log, '')
   const monitor = join(dir, 'monitor.yaml')
-  writeFileSync(monitor, `interval: 1s\nenvironments:\n  - name: staging\n    url: http://127.0.0.1:${await closedPort()}\n    attempts: 1\n`)
+  writeFileSync(monitor, `interval: 1s\nenvironments:\n  - name: staging\n    url: http://127.0.0.1:${await closedPort()}\n    attempts: 1\n${environmentYaml}`)
   const child = spawn(process.execPath, ['--import', HOOK, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', MONITOR_CONFIG: monitor, RESOLVED_LOG: log, ...env },
@@ -73,13 +74,14 @@ t.test('with environments but no GitHub, state database or email channel, their 
   for (const name of OPTIONAL) t.notOk(loaded.has(name), `${name} not loaded`)
 })
 
-t.test('with GitHub and a state database configured, Octokit, the throttling stack and pg are loaded', async (t) => {
+t.test('with GitHub, a state database and a JSONPath condition configured, Octokit, the throttling stack, pg and jsonpath-plus are loaded', async (t) => {
+  const condition = '    conditions:\n      - json: $.status\n        equals: ok\n'
   const loaded = await packagesLoaded({
     GITHUB_TOKEN: 'ghp_lazyloadingtest',
     GITHUB_REPOSITORY: 'acme/platform',
     GITHUB_API_URL: `http://127.0.0.1:${await closedPort()}`,
     STATE_DATABASE_URL: await createTestDatabase(t)
-  })
-  for (const name of ['@octokit/rest', 'bottleneck', 'pg']) t.ok(loaded.has(name), `${name} loaded`)
+  }, condition)
+  for (const name of ['@octokit/rest', 'bottleneck', 'pg', 'jsonpath-plus']) t.ok(loaded.has(name), `${name} loaded`)
   t.notOk(loaded.has('nodemailer'), 'nodemailer not loaded without an email channel')
 })
