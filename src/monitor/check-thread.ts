@@ -55,8 +55,15 @@ interface Thread {
   ended: boolean
 }
 
-// Under tap and tsx this module is the .ts source, built it is dist's .js: the entry is its sibling.
-const ENTRY = new URL(`./check-thread-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+// Built, this module is dist's .js and the entry is its sibling. From source (tap, tsx, `npm run
+// dev`) it is .ts: on Node 20 a worker's own entry does not pass through the loader hooks it
+// inherits (`--import tsx`), so a one-line script registers tsx (a dev dependency) in the
+// thread and then imports the .ts entry.
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const ENTRY = new URL(`./check-thread-entry${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url)
+const workerScript = (): { script: URL | string, eval: boolean } => FROM_SOURCE
+  ? { script: `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}) })`, eval: true }
+  : { script: ENTRY, eval: false }
 
 /**
  * Runs cycles in a `node:worker_threads` Worker with its own heap and event loop, so that no socket,
@@ -85,7 +92,8 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
   }
 
   const start = (): Thread => {
-    const worker = new Worker(ENTRY, { workerData: data, resourceLimits: options.resourceLimits ?? CHECK_THREAD_LIMITS })
+    const { script, eval: isEval } = workerScript()
+    const worker = new Worker(script, { eval: isEval, workerData: data, resourceLimits: options.resourceLimits ?? CHECK_THREAD_LIMITS })
     // The thread never holds the process open: its runs are awaited by whoever started them.
     worker.unref()
     const current: Thread = { worker, jobs: new Map(), ended: false }
