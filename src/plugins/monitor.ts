@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
-import { createCheckThread, type CheckThreadOptions } from '../monitor/check-thread.js'
+import { checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../monitor/check-thread.js'
 import { createMonitor, staleLimitMs, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { DeployEvents, DeployEventsOptions } from '../railway/deploy-events.js'
 import type { RailwayApi } from '../railway/types.js'
@@ -70,7 +70,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const injected = Object.values(options.cycle ?? {}).some((value) => typeof value === 'function')
   const runner = injected || options.checkThread === false
     ? undefined
-    : createCheckThread({ ...options.checkThread, secrets: config.secrets, concurrency })
+    : createCheckThread({ idleMs: checkThreadIdleMs(intervalMs), ...options.checkThread, secrets: config.secrets, concurrency })
   const monitor = createMonitor({
     targets,
     intervalMs,
