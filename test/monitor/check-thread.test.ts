@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import type { Worker } from 'node:worker_threads'
 import t, { type Test } from 'tap'
-import { CheckThreadError, createCheckThread, type CheckThreadOptions } from '../../src/monitor/check-thread.js'
+import { CHECK_THREAD_IDLE_MS, CheckThreadError, checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../../src/monitor/check-thread.js'
 import type { CycleRunner } from '../../src/monitor/cycle-runner.js'
 import { runCycle } from '../../src/monitor/run-cycle.js'
 import type { CheckResult } from '../../src/monitor/types.js'
@@ -123,4 +123,10 @@ t.test('a run of more targets than one message holds keeps target order', async 
   const results = await thread(t).run(targets, new AbortController().signal)
   t.same(results.map((r) => r.environment), targets.map((target) => target.name))
   t.ok(results.every((r) => r.status === 'healthy'))
+})
+
+t.test('the thread stays through to the next cycle at intervals up to a minute, and ends after each cycle beyond', async (t) => {
+  t.equal(checkThreadIdleMs(15_000), 15_000 + CHECK_THREAD_IDLE_MS)
+  t.equal(checkThreadIdleMs(60_000), 60_000 + CHECK_THREAD_IDLE_MS)
+  t.equal(checkThreadIdleMs(15 * 60_000), CHECK_THREAD_IDLE_MS)
 })
