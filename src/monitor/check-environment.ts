@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { worstStatus, type Status } from '../health/status.js'
 import { createRedactor, redactShortened, redactUrl, type Redactor } from '../redact.js'
 import { createCheckConnector } from './check-dispatcher.js'
+import { shownPath } from './shown-path.js'
 import { judgeCertificate, judgeHealth, judgePath, type Verdict } from './judge.js'
 import { sendRequest, type RequestOutcome } from './send-request.js'
 import type { TlsObservation } from './tls-inspection.js'
@@ -32,8 +33,8 @@ export function joinPath (base: URL, path: string): URL {
   return url
 }
 
-/** A path as results, failures and metrics show it: without its query, which may carry a key. */
-export const shownPath = (path: string): string => path.split('?')[0] ?? path
+// Its own module, so that the main thread can show paths without loading the check transport.
+export { shownPath }
 
 /** Where each failure lies: host-wide problems (DNS, TLS) are not tied to a path. */
 function failurePhrases (path: string, outcome: RequestOutcome, verdict: Verdict): string[] {

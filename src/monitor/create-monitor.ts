@@ -6,7 +6,8 @@ import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { ResultHistory } from '../state/history.js'
 import { environmentSummary, shownFailures } from './environment-summary.js'
 import { recordResultMetrics } from './result-metrics.js'
-import { DEFAULT_CONCURRENCY, runCycle, type CycleOptions } from './run-cycle.js'
+import { DEFAULT_CONCURRENCY, inProcessRunner, type CycleRunner } from './cycle-runner.js'
+import type { CycleOptions } from './run-cycle.js'
 import { SOLE_LEADERSHIP } from './sole-leadership.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake } from './types.js'
 import { worstCycleMs } from './worst-case.js'
@@ -32,8 +33,13 @@ export interface MonitorOptions {
   readonly history?: Pick<ResultHistory, 'record'> | undefined
   /** Which replica checks; alone (always this one) by default. */
   readonly leadership?: CycleLeadership | undefined
-  /** Passed to every check: concurrency, the redactor, a replacement check. */
+  /** Passed to every check: concurrency, the redactor, a replacement check (in this thread, unless `runner`). */
   readonly cycle?: Omit<CycleOptions, 'signal'> | undefined
+  /**
+   * Where the checks run: the check thread (plugins/monitor.ts, check-thread.ts) or, by default,
+   * this thread with `cycle`. The monitor closes it.
+   */
+  readonly runner?: CycleRunner | undefined
   /**
    * How long without a finished cycle counts as stale, fixed (tests); by default two intervals plus
    * the longest a cycle of the current targets can take (worst-case.ts), recomputed when they change.
@@ -59,7 +65,8 @@ export interface Monitor {
   /**
    * Checks one environment now, outside the schedule (deploy events, verification), and shows the
    * result like a cycle's; undefined for an environment not monitored. Hands nothing to the
-   * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check.
+   * incident side: the caller does, with what it knows of the deploy. Never throws for a failed check;
+   * rejects when the checks could not run (the check thread died).
    */
   checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
   /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals plus the longest a cycle can take. */
@@ -69,7 +76,7 @@ export interface Monitor {
    * checked then, and removed ones leave the board (and, after that cycle, the metrics).
    */
   setTargets: (targets: readonly EnvironmentTarget[]) => void
-  /** Aborts a running cycle and waits for it. */
+  /** Aborts a running cycle, waits for it, and closes the runner (the check thread). */
   close: () => Promise<void>
 }
 
@@ -102,6 +109,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
   const limitFor = (list: readonly EnvironmentTarget[]): number => options.staleAfterMs ?? staleLimitMs(list, intervalMs, concurrency)
   let staleAfterMs = limitFor(targets)
   const leadership = options.leadership ?? SOLE_LEADERSHIP
+  const runner = options.runner ?? inProcessRunner(options.cycle)
   const now = options.now ?? (() => new Date())
   const controller = new AbortController()
   const startedAt = now()
@@ -220,7 +228,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     let outcome: CycleOutcome
     let error: string | undefined
     try {
-      const results = await runCycle(targets, { ...options.cycle, signal: controller.signal })
+      const results = await runner.run(targets, controller.signal)
       if (controller.signal.aborted) return 'aborted'
       await record(results)
       if (controller.signal.aborted) return 'aborted'
@@ -236,7 +244,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
     } catch (err) {
       outcome = controller.signal.aborted ? 'aborted' : 'failure'
       error = redact(err instanceof Error ? err.message : String(err))
-      log.error({ err }, 'monitor cycle failed')
+      // A cycle ended by shutdown is no failure (the check thread rejects its run at once).
+      if (outcome === 'failure') log.error({ err }, 'monitor cycle failed')
     }
     if (outcome === 'aborted') return outcome
     const finished = now()
@@ -261,7 +270,14 @@ export function createMonitor (options: MonitorOptions): Monitor {
     if (configured === undefined) return undefined
     const target = override.attempts === undefined ? configured : { ...configured, attempts: override.attempts }
     const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
-    const [result] = await runCycle([target], { ...options.cycle, signal: stop })
+    let result: CheckResult | undefined
+    try {
+      [result] = await runner.run([target], stop)
+    } catch (err) {
+      // Aborted (shutdown, the caller): nothing to show. Otherwise the checks could not run.
+      if (stop.aborted) return undefined
+      throw err
+    }
     if (result === undefined || stop.aborted) return undefined
     await record([...latest.filter((r) => r.environment !== environment), result])
     return result
@@ -282,6 +298,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     async close () {
       controller.abort()
       await running
+      await runner.close()
     }
   }
 }

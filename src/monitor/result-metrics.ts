@@ -3,7 +3,7 @@ import type { Metrics } from '../metrics/create-metrics.js'
 import type { SeriesGauge } from '../metrics/series-gauge.js'
 import { pruneSeries } from '../metrics/prune-series.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
-import { shownPath } from './check-environment.js'
+import { shownPath } from './shown-path.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 
 /** Sets the series when there is a value, removes it otherwise (no answer: no status code). */

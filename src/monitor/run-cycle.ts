@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events'
 import { checkEnvironment, type CheckDeps } from './check-environment.js'
+import { DEFAULT_CONCURRENCY } from './cycle-runner.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 
-/** How many environments are checked at once unless told otherwise. */
-export const DEFAULT_CONCURRENCY = 100
+// Its home is cycle-runner.ts, which the main thread loads without the check transport.
+export { DEFAULT_CONCURRENCY }
 
 export interface CycleOptions extends CheckDeps {
   /** At most this many checks in flight (default 100). */

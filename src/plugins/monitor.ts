@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
+import { checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../monitor/check-thread.js'
 import { createMonitor, staleLimitMs, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { DeployEvents, DeployEventsOptions } from '../railway/deploy-events.js'
 import type { RailwayApi } from '../railway/types.js'
@@ -20,6 +21,12 @@ export interface MonitorPluginOptions extends Partial<Pick<MonitorOptions, 'cycl
   readonly railway?: RailwayApi
   /** Tuning of the deploy-event side (tests). */
   readonly deployEvents?: Partial<Pick<DeployEventsOptions, 'verify' | 'gate' | 'now'>>
+  /**
+   * Tuning of the check thread (tests), or `false` to check in this thread. The checks run in the
+   * check thread unless `cycle` carries a function (a replacement `check`, a clock, a redactor),
+   * which cannot cross to a thread: then they run in this one.
+   */
+  readonly checkThread?: Partial<Pick<CheckThreadOptions, 'idleMs' | 'resourceLimits' | 'onStart'>> | false
 }
 
 declare module 'fastify' {
@@ -59,6 +66,11 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     cycleAllowanceMs: staleAfterMs - 2 * intervalMs,
     targets
   })
+  const cycle = { concurrency, redact, ...options.cycle }
+  const injected = Object.values(options.cycle ?? {}).some((value) => typeof value === 'function')
+  const runner = injected || options.checkThread === false
+    ? undefined
+    : createCheckThread({ idleMs: checkThreadIdleMs(intervalMs), ...options.checkThread, secrets: config.secrets, concurrency })
   const monitor = createMonitor({
     targets,
     intervalMs,
@@ -70,7 +82,8 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     incidents: incidents.intake,
     history: app.vigil.history,
     leadership: incidents.leadership,
-    cycle: { concurrency, redact, ...options.cycle },
+    cycle,
+    runner,
     // The incident side and deploy events switch with the monitor, between two cycles.
     onTargetsApplied: (next) => {
       incidents.setTargets(next, staleLimitMs(next, intervalMs, concurrency) - 2 * intervalMs)

@@ -6,6 +6,7 @@ import { createMonitor, MAX_WARNING_LINES, type MonitorOptions } from '../../src
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { testTarget } from '../support/targets.js'
+import { waitFor } from '../support/wait-for.js'
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
@@ -178,7 +179,8 @@ t.test('close aborts the running cycle; aborted results are never handed over', 
   }
   const { monitor, metrics } = setup({ incidents: intake, cycle: { check } })
   const running = monitor.runOnce()
-  t.ok(started)
+  // The in-process runner loads the checks on its first run: the check starts a turn later.
+  await waitFor('the check to start', () => started)
   await monitor.close()
   t.equal(await running, 'aborted')
   t.same(intake.submitted, [])

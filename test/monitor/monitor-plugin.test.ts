@@ -1,6 +1,8 @@
+import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../support/config.js'
@@ -45,9 +47,11 @@ t.test('scheduled cycles fill /health/detailed and /metrics, without credentials
   const app = await buildApp(config())
   t.teardown(() => app.close())
   await app.ready()
-  const report = await waitFor('both environments in the report', async () => {
+  // The first cycle also starts the check thread, which under tap compiles its TypeScript (seconds,
+  // past the 1 s interval: an overrun); the next one finds it started.
+  const report = await waitFor('both environments in the report, and a cycle within its interval', async () => {
     const body = (await app.inject('/health/detailed')).json()
-    return body.environments.production !== undefined && body.environments.staging !== undefined && body
+    return body.environments.production !== undefined && body.environments.staging !== undefined && body.components.monitor?.status === 'healthy' && body
   })
   t.match(report.environments.production, { status: 'healthy', url: server.url, http_status: 200, incident: null })
   t.match(report.environments.staging, { status: 'unhealthy', http_status: 500, error: '/health: HTTP 500' })
@@ -88,9 +92,14 @@ environments:
     url: ${server.url}/hang
     timeout: 1h
 `)
-  const app = await buildApp(testConfig({ MONITOR_CONFIG: path }))
+  // The service's arrangement: the check hangs in the check thread, which closing ends.
+  const workers: Worker[] = []
+  const app = await buildApp(testConfig({ MONITOR_CONFIG: path }), { monitor: { checkThread: { onStart: (worker) => { workers.push(worker) } } } })
   await app.ready()
   await waitFor('the check to start', () => server.hits.get('/hang/health') === 1)
+  t.equal(workers.length, 1, 'the check runs in the check thread')
+  const exited = once(workers[0]!, 'exit')
   await app.close()
-  t.pass('closed')
+  await exited
+  t.pass('closed, and the check thread ended')
 })

@@ -1,0 +1,205 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
+import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
+import { DEFAULT_CONCURRENCY, type CycleRunner } from './cycle-runner.js'
+import type { CheckResult, EnvironmentTarget } from './types.js'
+
+/**
+ * The check thread's V8 heap, its own and apart from the server's (docs/architecture.md, "Scale").
+ * Measured: a cycle of 10,000 environments at 100 in flight runs within a 24 MB old generation;
+ * 128 MB leaves room for 100 answers of up to 1 MiB (the default `max_body_size`) read at once.
+ * The young generation is small: a check's garbage dies young, and a larger nursery is only RSS
+ * (a 1,000-environment cycle peaked 8 MB lower at 8 MB than at 16 MB, 18 MB lower than V8's default).
+ * Past the old-generation limit the thread dies: that cycle fails, visibly, and the next one starts afresh.
+ */
+export const CHECK_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
+
+/**
+ * How long the check thread stays after its last run before it ends, ms. It is started again for
+ * the next run (about 80 ms of CPU, on its own thread): an idle thread kept its heap, 35 MB of RSS
+ * more after a 1,000-environment cycle than ending it did.
+ */
+export const CHECK_THREAD_IDLE_MS = 1000
+
+/** Intervals up to this keep the check thread between cycles (checkThreadIdleMs), ms. */
+export const KEEP_THREAD_MAX_INTERVAL_MS = 60_000
+
+/**
+ * How long the check thread of a monitor cycling every `intervalMs` stays after a run, ms: through
+ * to the next cycle at intervals up to a minute (a thread started afresh runs its checks in cold,
+ * unoptimised code: cycles of 1,000 environments at 10 s took 1.5–2× the wall time of the same
+ * cycles in a warm thread), and CHECK_THREAD_IDLE_MS at longer ones, where its heap would be
+ * resident for minutes to save 80 ms.
+ */
+export function checkThreadIdleMs (intervalMs: number): number {
+  return intervalMs <= KEEP_THREAD_MAX_INTERVAL_MS ? intervalMs + CHECK_THREAD_IDLE_MS : CHECK_THREAD_IDLE_MS
+}
+
+/** The check thread could not run the checks: it died (out of memory, a bug) or was closed. */
+export class CheckThreadError extends Error {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CheckThreadError'
+  }
+}
+
+export interface CheckThreadOptions {
+  /** The process's secrets (`config.secrets`): the thread builds its redactor from them. */
+  readonly secrets: readonly string[]
+  /** At most this many checks in flight per run (default 100). */
+  readonly concurrency?: number
+  /** The thread's heap limits; CHECK_THREAD_LIMITS by default. */
+  readonly resourceLimits?: ResourceLimits
+  /** Idle time before the thread ends, ms; CHECK_THREAD_IDLE_MS by default. */
+  readonly idleMs?: number
+  /** Told of every thread started (tests end one to see the failure). */
+  readonly onStart?: (worker: Worker) => void
+}
+
+interface Job {
+  readonly results: CheckResult[]
+  received: number
+  readonly resolve: (results: CheckResult[]) => void
+  readonly reject: (error: unknown) => void
+}
+
+interface Thread {
+  readonly worker: Worker
+  readonly jobs: Map<number, Job>
+  ended: boolean
+}
+
+// Built, this module is dist's .js and the entry is its sibling. From source (tap, tsx, `npm run
+// dev`) it is .ts: on Node 20 a worker's own entry does not pass through the loader hooks it
+// inherits (`--import tsx`), so a one-line script registers tsx (a dev dependency) in the
+// thread and then imports the .ts entry.
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const ENTRY = new URL(`./check-thread-entry${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url)
+const workerScript = (): { script: URL | string, eval: boolean } => FROM_SOURCE
+  ? { script: `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}) })`, eval: true }
+  : { script: ENTRY, eval: false }
+
+/**
+ * Runs cycles in a `node:worker_threads` Worker with its own heap and event loop, so that no socket,
+ * TLS handshake, body or judgement of a check touches the server's. The thread starts on the first
+ * run (none while nothing is checked) and ends after `idleMs` without a run. Targets go over in
+ * slices, results come back in slices, each a turn of the event loop. When the thread dies, every
+ * run in it rejects with a CheckThreadError and the next run starts a fresh one; the process lives on.
+ */
+export function createCheckThread (options: CheckThreadOptions): CycleRunner {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
+  const idleMs = options.idleMs ?? CHECK_THREAD_IDLE_MS
+  const data: CheckThreadData = { secrets: [...options.secrets] }
+  let thread: Thread | undefined
+  let idle: NodeJS.Timeout | undefined
+  let nextId = 0
+  let closed = false
+
+  // Every run of `current` rejects with `error`; the thread is no longer used.
+  const end = (current: Thread, error: Error): void => {
+    if (current.ended) return
+    current.ended = true
+    if (thread === current) thread = undefined
+    const jobs = [...current.jobs.values()]
+    current.jobs.clear()
+    for (const job of jobs) job.reject(error)
+  }
+
+  const start = (): Thread => {
+    const { script, eval: isEval } = workerScript()
+    const worker = new Worker(script, { eval: isEval, workerData: data, resourceLimits: options.resourceLimits ?? CHECK_THREAD_LIMITS })
+    // The thread never holds the process open: its runs are awaited by whoever started them.
+    worker.unref()
+    const current: Thread = { worker, jobs: new Map(), ended: false }
+    worker.on('message', (message: FromCheckThread) => {
+      const job = current.jobs.get(message.id)
+      if (job === undefined) return
+      if (message.kind === 'results') {
+        message.results.forEach((result, i) => { job.results[message.offset + i] = result })
+        job.received += message.results.length
+      } else if (message.kind === 'failed') {
+        job.reject(new CheckThreadError(`the check thread's run failed: ${message.message}`))
+      } else if (job.received !== job.results.length) {
+        job.reject(new CheckThreadError(`the check thread sent ${job.received} results for ${job.results.length} targets`))
+      } else {
+        job.resolve(job.results)
+      }
+    })
+    worker.on('error', (err) => {
+      end(current, new CheckThreadError(`the check thread failed: ${err.message}`, { cause: err }))
+      worker.terminate().catch(() => {})
+    })
+    worker.on('messageerror', (err) => {
+      end(current, new CheckThreadError(`a message from the check thread could not be read: ${err.message}`, { cause: err }))
+      worker.terminate().catch(() => {})
+    })
+    worker.on('exit', (code) => { end(current, new CheckThreadError(`the check thread exited (code ${code})`)) })
+    options.onStart?.(worker)
+    return current
+  }
+
+  const stopWhenIdle = (): void => {
+    clearTimeout(idle)
+    idle = setTimeout(() => {
+      const current = thread
+      if (current === undefined || current.jobs.size > 0) return
+      end(current, new CheckThreadError('the check thread ended'))
+      current.worker.terminate().catch(() => {})
+    }, idleMs)
+    idle.unref()
+  }
+
+  // The targets in slices (a turn of the event loop between), then the order to run them.
+  const send = async (current: Thread, id: number, targets: readonly EnvironmentTarget[]): Promise<void> => {
+    for (let offset = 0; offset < targets.length; offset += MESSAGE_SLICE_SIZE) {
+      if (offset > 0) await yieldToEventLoop()
+      if (!current.jobs.has(id)) return
+      const message: ToCheckThread = { kind: 'targets', id, targets: targets.slice(offset, offset + MESSAGE_SLICE_SIZE) }
+      current.worker.postMessage(message)
+    }
+    if (current.jobs.has(id)) current.worker.postMessage({ kind: 'run', id, concurrency } satisfies ToCheckThread)
+  }
+
+  const run = async (targets: readonly EnvironmentTarget[], signal: AbortSignal): Promise<CheckResult[]> => {
+    if (closed) throw new CheckThreadError('the check thread is closed')
+    signal.throwIfAborted()
+    if (targets.length === 0) return []
+    clearTimeout(idle)
+    const current = thread ?? (thread = start())
+    const id = ++nextId
+    return await new Promise<CheckResult[]>((resolve, reject) => {
+      const settle = (): void => {
+        signal.removeEventListener('abort', onAbort)
+        current.jobs.delete(id)
+        if (thread === current && current.jobs.size === 0) stopWhenIdle()
+      }
+      // Aborted: the run rejects now; the thread stops its checks and drops their results.
+      const onAbort = (): void => {
+        settle()
+        if (!current.ended) current.worker.postMessage({ kind: 'abort', id } satisfies ToCheckThread)
+        reject(signal.reason)
+      }
+      current.jobs.set(id, {
+        results: new Array<CheckResult>(targets.length),
+        received: 0,
+        resolve: (results) => { settle(); resolve(results) },
+        reject: (error) => { settle(); reject(error) }
+      })
+      signal.addEventListener('abort', onAbort, { once: true })
+      // A target that cannot cross (DataCloneError) fails the run like a dead thread.
+      send(current, id, targets).catch((err: unknown) => { current.jobs.get(id)?.reject(err) })
+    })
+  }
+
+  return {
+    run,
+    close: async () => {
+      closed = true
+      clearTimeout(idle)
+      const current = thread
+      if (current === undefined) return
+      end(current, new CheckThreadError('the check thread was closed'))
+      await current.worker.terminate()
+    }
+  }
+}

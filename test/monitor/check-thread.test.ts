@@ -1,0 +1,132 @@
+import { once } from 'node:events'
+import type { Worker } from 'node:worker_threads'
+import t, { type Test } from 'tap'
+import { CHECK_THREAD_IDLE_MS, CheckThreadError, checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../../src/monitor/check-thread.js'
+import type { CycleRunner } from '../../src/monitor/cycle-runner.js'
+import { runCycle } from '../../src/monitor/run-cycle.js'
+import type { CheckResult } from '../../src/monitor/types.js'
+import { createRedactor } from '../../src/redact.js'
+import { makeCertificate } from '../support/certificates.js'
+import { startTargetServer } from '../support/target-server.js'
+import { testTarget } from '../support/targets.js'
+import { waitFor } from '../support/wait-for.js'
+
+const SECRET = 'tok-4f7a9c2e81'
+
+/** A check thread whose started workers the test can see; closed at the end of the test. */
+function thread (t: Test, options: Partial<CheckThreadOptions> = {}): CycleRunner & { workers: Worker[] } {
+  const workers: Worker[] = []
+  const runner = createCheckThread({ secrets: [SECRET], onStart: (worker) => { workers.push(worker) }, ...options })
+  t.teardown(() => runner.close())
+  return { ...runner, workers }
+}
+
+// What does not depend on when or how fast the check ran.
+const comparable = (r: CheckResult): object => ({
+  ...r,
+  checkedAt: r.checkedAt instanceof Date,
+  responseTimeMs: typeof r.responseTimeMs,
+  attempts: r.attempts.map((a) => ({ ...a, startedAt: typeof a.startedAt, responseTimeMs: typeof a.responseTimeMs })),
+  paths: r.paths.map((p) => ({ ...p, responseTimeMs: typeof p.responseTimeMs }))
+})
+
+t.test('the check thread finds what a check in this thread finds: healthy, failing, unreachable, TLS', async (t) => {
+  const server = await startTargetServer()
+  const cert = await makeCertificate(90)
+  const expiring = await makeCertificate(3)
+  const tls = await startTargetServer(cert)
+  const tlsExpiring = await startTargetServer(expiring)
+  t.teardown(async () => { await Promise.all([server.close(), tls.close(), tlsExpiring.close()]) })
+  server.set('/bad', { status: 500, body: `{"status":"unhealthy","detail":"token ${SECRET} refused"}` })
+  const targets = [
+    testTarget(server.url, { name: 'production', checks: ['/api/health', '/missing'] }),
+    testTarget(server.url, { name: 'staging', healthPath: '/bad' }),
+    testTarget('http://vigil-thread.invalid', { name: 'testing' }),
+    testTarget(tls.url, { name: 'secure', ca: cert.cert }),
+    testTarget(tlsExpiring.url, { name: 'expiring', ca: expiring.cert }),
+    testTarget(tls.url, { name: 'untrusted' })
+  ]
+  server.set('/missing', 'not-found')
+  const here = await runCycle(targets, { redact: createRedactor([SECRET]) })
+  const there = await thread(t).run(targets, new AbortController().signal)
+  t.same(there.map((r) => [r.environment, r.status]), [
+    ['production', 'unhealthy'], ['staging', 'unhealthy'], ['testing', 'unhealthy'],
+    ['secure', 'healthy'], ['expiring', 'unhealthy'], ['untrusted', 'unhealthy']
+  ])
+  t.same(there.map(comparable), here.map(comparable))
+  t.ok(there.every((r) => r.checkedAt instanceof Date), 'dates cross as dates')
+  t.equal(there[3]?.tlsExpiresAt?.getTime(), here[3]?.tlsExpiresAt?.getTime())
+  t.match(there[1]?.bodyExcerpt, /\[REDACTED\]/, 'the thread redacts with the secrets it was given')
+  t.notMatch(JSON.stringify(there), SECRET)
+})
+
+t.test('a check thread that dies fails its run; the next run starts a fresh one', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  server.set('/health', 'hang')
+  const { run, workers } = thread(t)
+  const target = testTarget(server.url, { timeoutMs: 60_000 })
+  const pending = run([target], new AbortController().signal)
+  await waitFor('the request to reach the target', () => server.hits.get('/health') === 1)
+  await workers[0]!.terminate()
+  await t.rejects(pending, { name: 'CheckThreadError', message: /the check thread exited/ })
+
+  server.set('/health', 'healthy')
+  const [result] = await run([target], new AbortController().signal)
+  t.equal(result?.status, 'healthy')
+  t.equal(workers.length, 2)
+})
+
+t.test('a check thread out of memory fails its run; the process goes on', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  // Too small a heap to load the checks at all.
+  const { run } = thread(t, { resourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } })
+  const error = await run([testTarget(server.url)], new AbortController().signal).catch((err: unknown) => err)
+  t.type(error, CheckThreadError)
+  t.match(error, { message: /memory/ })
+})
+
+t.test('aborting a run ends it at once while its checks hang; closing ends the thread', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  server.set('/health', 'hang')
+  const { run, close, workers } = thread(t)
+  const controller = new AbortController()
+  const pending = run([testTarget(server.url, { timeoutMs: 60_000 })], controller.signal)
+  await waitFor('the request to reach the target', () => server.hits.get('/health') === 1)
+  controller.abort(new Error('shutting down'))
+  await t.rejects(pending, { message: 'shutting down' })
+  const exited = once(workers[0]!, 'exit')
+  await close()
+  await exited
+  await t.rejects(run([testTarget(server.url)], new AbortController().signal), { name: 'CheckThreadError', message: /closed/ })
+})
+
+t.test('no targets, no thread; an idle thread ends and the next run starts another', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  const { run, workers } = thread(t, { idleMs: 20 })
+  t.same(await run([], new AbortController().signal), [])
+  t.equal(workers.length, 0)
+  await run([testTarget(server.url)], new AbortController().signal)
+  await once(workers[0]!, 'exit')
+  const [result] = await run([testTarget(server.url, { name: 'production' })], new AbortController().signal)
+  t.equal(result?.environment, 'production')
+  t.equal(workers.length, 2)
+})
+
+t.test('a run of more targets than one message holds keeps target order', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  const targets = Array.from({ length: 1203 }, (_, i) => testTarget(server.url, { name: `env-${i}` }))
+  const results = await thread(t).run(targets, new AbortController().signal)
+  t.same(results.map((r) => r.environment), targets.map((target) => target.name))
+  t.ok(results.every((r) => r.status === 'healthy'))
+})
+
+t.test('the thread stays through to the next cycle at intervals up to a minute, and ends after each cycle beyond', async (t) => {
+  t.equal(checkThreadIdleMs(15_000), 15_000 + CHECK_THREAD_IDLE_MS)
+  t.equal(checkThreadIdleMs(60_000), 60_000 + CHECK_THREAD_IDLE_MS)
+  t.equal(checkThreadIdleMs(15 * 60_000), CHECK_THREAD_IDLE_MS)
+})
