@@ -1,4 +1,4 @@
-import { Gauge, type GaugeConfiguration, type LabelValues } from 'prom-client'
+import { Gauge, type GaugeConfiguration, type LabelValues, type MetricObjectWithValues, type MetricValue } from 'prom-client'
 import { joinInSlices } from '../slices.js'
 
 // The text format's escaping (as prom-client's registry writes it): backslash and newline in HELP,
@@ -8,17 +8,22 @@ const escapeLabelValue = (value: string): string => escapeText(value).replace(/"
 // As prom-client's getValueAsString.
 const valueText = (value: number): string => Number.isNaN(value) ? 'Nan' : !Number.isFinite(value) ? (value < 0 ? '-Inf' : '+Inf') : String(value)
 
-interface Series<T extends string> { readonly labels: LabelValues<T>, readonly line: string }
+// Joins the label values of a series with more than one label into its key (names hold no NUL).
+const KEY_SEPARATOR = '\u0000'
 
 /**
  * A labelled gauge with one series per environment (or environment and path): a prom-client Gauge,
- * registered and readable as any other, that also keeps each series' exposition line, written when
- * the series is set, so that `/metrics` joins ready lines instead of formatting 30,000 values per
- * scrape (prom-client's formatting took 200–300 ms for one such family at 10,000 environments, all in
- * one event-loop task). Only `set(labels, value)` and `remove(labels)` change it; `inc`/`dec` throw.
+ * registered and readable as any other (`get()`, `registry.metrics()`), that keeps each series once,
+ * as its label values and a number: a Map from the label value (one label: the very string the
+ * caller passed, shared with the configuration) or the values joined with NUL, to the value. The
+ * Gauge's own store (prom-client's hashMap: a hash string, an object and the labels per series) is
+ * left empty. `/metrics` renders the family from it in slices (joinInSlices) and keeps the bytes
+ * until a series changes; prom-client's formatting took 200–300 ms for one such family at 10,000
+ * environments, in one event-loop task. Only `set(labels, value)` with every label, `remove(labels)`
+ * and `reset()` change it; `inc`/`dec` throw.
  */
 export class SeriesGauge<T extends string> extends Gauge<T> {
-  private series?: Map<string, Series<T>>
+  private series?: Map<string, number>
   private readonly seriesLabelNames: readonly T[]
   private readonly header: string
   private readonly seriesName: string
@@ -28,28 +33,55 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
 
   constructor (configuration: GaugeConfiguration<T> & { labelNames: readonly T[] }) {
     super(configuration)
+    if (configuration.labelNames.length === 0) throw new TypeError(`${configuration.name}: a SeriesGauge has labels`)
     this.seriesLabelNames = configuration.labelNames
     this.seriesName = configuration.name
     this.header = `# HELP ${escapeText(configuration.name)} ${escapeText(configuration.help)}\n# TYPE ${escapeText(configuration.name)} gauge`
   }
 
-  private store (): Map<string, Series<T>> {
+  private store (): Map<string, number> {
     return (this.series ??= new Map())
   }
 
-  private key (labels: LabelValues<T>): string {
-    return this.seriesLabelNames.map((name) => String(labels[name] ?? '')).join('\u0000')
+  /** The series' key, or undefined when a label is missing (no such series: `set` requires them all). */
+  private key (labels: LabelValues<T>): string | undefined {
+    const names = this.seriesLabelNames
+    if (names.length === 1) {
+      const value = labels[names[0]!]
+      return value === undefined ? undefined : String(value)
+    }
+    const values: string[] = []
+    for (const name of names) {
+      const value = labels[name]
+      if (value === undefined) return undefined
+      values.push(String(value))
+    }
+    return values.join(KEY_SEPARATOR)
+  }
+
+  /** The labels of the series under `key`, in label-name order. */
+  private labelsOf (key: string): LabelValues<T> {
+    const names = this.seriesLabelNames
+    const values = names.length === 1 ? [key] : key.split(KEY_SEPARATOR)
+    const labels: Partial<Record<T, string>> = {}
+    names.forEach((name, index) => { labels[name] = values[index] })
+    return labels as LabelValues<T>
   }
 
   override set (labels: LabelValues<T>, value: number): void
   override set (value: number): void
   override set (labelsOrValue: LabelValues<T> | number, value?: number): void {
     if (typeof labelsOrValue === 'number' || value === undefined) throw new TypeError(`${this.seriesName}: a SeriesGauge is set with labels`)
-    super.set(labelsOrValue, value)
-    const present = this.seriesLabelNames.filter((name) => labelsOrValue[name] !== undefined)
-    const labelText = present.map((name) => `${name}="${escapeLabelValue(String(labelsOrValue[name]))}"`).join(',')
+    if (typeof value !== 'number') throw new TypeError(`${this.seriesName}: value is not a number`)
+    for (const name in labelsOrValue) {
+      if (!this.seriesLabelNames.includes(name)) throw new TypeError(`${this.seriesName}: label "${name}" is not one of ${this.seriesLabelNames.join(', ')}`)
+    }
+    const key = this.key(labelsOrValue)
+    if (key === undefined) throw new TypeError(`${this.seriesName}: a SeriesGauge is set with every label (${this.seriesLabelNames.join(', ')})`)
+    const store = this.store()
+    if (store.get(key) === value && store.has(key)) return
+    store.set(key, value)
     this.changed()
-    this.store().set(this.key(labelsOrValue), { labels: { ...labelsOrValue }, line: `${this.seriesName}{${labelText}} ${valueText(value)}` })
   }
 
   // Rest parameters so that the signatures fit Gauge's overloads; any call throws.
@@ -57,15 +89,25 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
   override dec (...args: unknown[]): void { throw new TypeError(`${this.seriesName}: a SeriesGauge is only set, not dec(${args.length} arguments)`) }
 
   override remove (...args: Array<LabelValues<T> | string | number>): void {
-    super.remove(...(args as [LabelValues<T>]))
     const labels = args[0]
-    if (typeof labels === 'object' && this.store().delete(this.key(labels))) this.changed()
+    if (typeof labels !== 'object') return
+    const key = this.key(labels)
+    if (key !== undefined && this.store().delete(key)) this.changed()
   }
 
   override reset (): void {
-    super.reset()
+    super.reset() // prom-client's store, left empty (the constructor calls this too)
     this.series?.clear()
     this.changed()
+  }
+
+  /** The family as prom-client's Gauge reports it: the same values, labels in label-name order. */
+  override async get (): Promise<MetricObjectWithValues<MetricValue<T>>> {
+    // The Gauge's own answer (name, help, type, aggregator) with its empty values replaced.
+    const family = await super.get()
+    const values: Array<MetricValue<T>> = []
+    for (const [key, value] of this.store()) values.push({ value, labels: this.labelsOf(key) })
+    return { ...family, values }
   }
 
   private changed (): void {
@@ -75,7 +117,16 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
 
   /** Labels of every series, in the order they were first set. */
   labelSets (): Array<LabelValues<T>> {
-    return [...this.store().values()].map((series) => series.labels)
+    return [...this.store().keys()].map((key) => this.labelsOf(key))
+  }
+
+  /** The exposition line of the series under `key`. */
+  private line (key: string, value: number): string {
+    const names = this.seriesLabelNames
+    if (names.length === 1) return `${this.seriesName}{${names[0]}="${escapeLabelValue(key)}"} ${valueText(value)}`
+    const values = key.split(KEY_SEPARATOR)
+    const labelText = names.map((name, index) => `${name}="${escapeLabelValue(values[index]!)}"`).join(',')
+    return `${this.seriesName}{${labelText}} ${valueText(value)}`
   }
 
   /**
@@ -84,7 +135,7 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
    */
   expositionLines (): string[] {
     const lines = [this.header]
-    for (const series of this.store().values()) lines.push(series.line)
+    for (const [key, value] of this.store()) lines.push(this.line(key, value))
     return lines
   }
 
