@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics/create-metrics.js'
 import type { Redactor } from '../redact.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { ResultHistory } from '../state/history.js'
-import { environmentSummary, shownFailures } from './environment-summary.js'
+import { environmentSummary, shownFailures, shownResult, type ShownResult } from './environment-summary.js'
 import { recordResultMetrics } from './result-metrics.js'
 import { DEFAULT_CONCURRENCY, inProcessRunner, type CycleRunner } from './cycle-runner.js'
 import type { CycleOptions } from './run-cycle.js'
@@ -118,7 +118,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   let firstStartedAt: Date | undefined
   let lastOutcome: CycleOutcome | undefined
   let lastDurationMs: number | undefined
-  let latest: readonly CheckResult[] = []
+  // The shown part of the latest results (shownResult): the rest is not kept between cycles.
+  let latest: readonly ShownResult[] = []
   let running: Promise<CycleOutcome> | undefined
 
   components.register({ name: MONITOR_COMPONENT, required: false })
@@ -156,8 +157,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   options.incidents?.onLinksChanged(() => { show().catch((err: unknown) => { log.error({ err }, 'could not show the incident links') }) })
 
   // One warning line per environment not healthy, or one summary line above MAX_WARNING_LINES.
-  const warn = async (results: readonly CheckResult[]): Promise<void> => {
-    const failing: CheckResult[] = []
+  const warn = async (results: readonly ShownResult[]): Promise<void> => {
+    const failing: ShownResult[] = []
     await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => { if (result.status !== 'healthy') failing.push(result) })
     if (failing.length > MAX_WARNING_LINES) {
       const unhealthy = failing.filter((r) => r.status === 'unhealthy').length
@@ -171,9 +172,11 @@ export function createMonitor (options: MonitorOptions): Monitor {
     })
   }
 
-  const record = async (results: readonly CheckResult[]): Promise<void> => {
-    latest = results
-    await warn(results)
+  // `shown`: every environment's latest result, shown part (a check now changes one of them);
+  // `results`: the new ones, whole, for the metrics.
+  const record = async (results: readonly CheckResult[], shown: readonly ShownResult[]): Promise<void> => {
+    latest = shown
+    await warn(shown)
     await show()
     await recordResultMetrics(metrics, targets, results)
   }
@@ -230,7 +233,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     try {
       const results = await runner.run(targets, controller.signal)
       if (controller.signal.aborted) return 'aborted'
-      await record(results)
+      await record(results, results.map(shownResult))
       if (controller.signal.aborted) return 'aborted'
       try {
         options.history?.record(results, leadership.role())
@@ -279,7 +282,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
       throw err
     }
     if (result === undefined || stop.aborted) return undefined
-    await record([...latest.filter((r) => r.environment !== environment), result])
+    await record([result], [...latest.filter((r) => r.environment !== environment), shownResult(result)])
     return result
   }
 

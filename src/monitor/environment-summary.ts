@@ -12,8 +12,32 @@ export function shownFailures (failures: readonly string[]): string[] {
   return failures.length > SHOWN_FAILURES ? [...shown, `… and ${failures.length - SHOWN_FAILURES} more`] : shown
 }
 
+/** The part of a check result that the report shows (environmentSummary reads nothing else). */
+export type ShownResult = Pick<CheckResult, 'environment' | 'status' | 'displayUrl' | 'checkedAt' | 'httpStatus' | 'responseTimeMs' | 'tlsDaysLeft' | 'failures' | 'tlsVerified' | 'tlsProblems'>
+
+/**
+ * The shown part of `result`, for keeping between cycles: the monitor shows the latest results
+ * again whenever incident links change, and the whole result (each attempt, each path, the body
+ * excerpt: ~600 bytes at least) is garbage once decided on and recorded. Shares the original's
+ * values (the Date, the failure list), copies none.
+ */
+export function shownResult (result: CheckResult): ShownResult {
+  return {
+    environment: result.environment,
+    status: result.status,
+    displayUrl: result.displayUrl,
+    checkedAt: result.checkedAt,
+    httpStatus: result.httpStatus,
+    responseTimeMs: result.responseTimeMs,
+    tlsDaysLeft: result.tlsDaysLeft,
+    failures: result.failures,
+    tlsVerified: result.tlsVerified,
+    tlsProblems: result.tlsProblems
+  }
+}
+
 /** One check result as the report's `environments` entry shows it. */
-export function environmentSummary (result: CheckResult, incident: IncidentLink | undefined): EnvironmentSummary {
+export function environmentSummary (result: ShownResult, incident: IncidentLink | undefined): EnvironmentSummary {
   return {
     status: result.status,
     url: result.displayUrl,
