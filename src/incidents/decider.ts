@@ -77,7 +77,10 @@ export function createDecider (options: DeciderOptions): Decider {
   let listing: Promise<void> | undefined
   let nextReconcileAt = 0
   // The latest result decided per environment: an incident adopted later is judged on it at once.
+  // Kept only while an adoption may still come (the record channel's open incidents not yet
+  // applied): past that, 10,000 whole results (~600 bytes each) would be kept for nothing.
   const lastDecided = new Map<string, { result: CheckResult, at: Date }>()
+  const adoptionAhead = (): boolean => options.openIncidents !== undefined && (reconcile !== 'done' || found !== undefined)
   let running: Promise<void> | undefined
   let retry: NodeJS.Timeout | undefined
   let closed = false
@@ -180,7 +183,8 @@ export function createDecider (options: DeciderOptions): Decider {
     })
     const dropped = await store.commit([...next.values()], entries, decidedAt.toISOString())
     for (const environment of retiring) { leaving.delete(environment); lastDecided.delete(environment) }
-    await forEachInSlices([...batch], DEFAULT_SLICE_SIZE, ([environment, item]) => { lastDecided.set(environment, item) })
+    if (adoptionAhead()) await forEachInSlices([...batch], DEFAULT_SLICE_SIZE, ([environment, item]) => { lastDecided.set(environment, item) })
+    else lastDecided.clear()
     for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
