@@ -116,7 +116,10 @@ function loadSource (inputs: MonitorInputs, env: Env): LoadedMonitor {
       ? []
       : channels.channels.length === 0
         ? targets.environments
-        : targets.environments.map((target) => ({ ...target, notify: channels.notifyOf(target.name) })),
+        // Completed in place (buildMonitorTargets made them for this): V8 gives each `{ ...target }`
+        // copy of an object this large (out-of-object properties) a hidden class of its own, ~800
+        // bytes each (8 MB at 10,000 environments), and Object.assign onto {} a dictionary.
+        : targets.environments.map((target): EnvironmentTarget => Object.assign(target, { notify: channels.notifyOf(target.name) })),
     channels: problems.length > 0 ? [] : channels.channels,
     githubLabels: targets.githubLabels,
     intervalMs,
