@@ -1,5 +1,7 @@
+import { Gauge, Registry } from 'prom-client'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
+import { SeriesGauge } from '../../src/metrics/series-gauge.js'
 import { testConfig } from '../support/config.js'
 
 t.test('/metrics renders exactly what registry.metrics() writes, per-environment families included', async (t) => {
@@ -65,4 +67,27 @@ t.test('HEAD /metrics answers the headers with no body', async (t) => {
   t.equal(res.statusCode, 200)
   t.equal(res.body, '')
   t.match(res.headers['content-type'], /^text\/plain/)
+})
+
+t.test('a SeriesGauge keeps and renders exactly what a prom-client Gauge would after the same sets and removes', async (t) => {
+  const configuration = { name: 'vigil_test_series', help: 'A "help" with \\ and\nnewline', labelNames: ['environment', 'status'] as const }
+  const plainRegistry = new Registry()
+  const seriesRegistry = new Registry()
+  const plain = new Gauge({ ...configuration, registers: [plainRegistry] })
+  const series = new SeriesGauge({ ...configuration, registers: [seriesRegistry] })
+  const both = (fn: (gauge: { set: (labels: { environment: string, status: string }, value: number) => void, remove: (labels: { environment: string, status: string }) => void }) => void): void => { fn(plain); fn(series) }
+  for (let i = 0; i < 20; i++) {
+    for (const status of ['healthy', 'unhealthy']) both((g) => { g.set({ environment: `env-${i}`, status }, i % 3 === 0 ? i / 7 : i) })
+  }
+  both((g) => { g.set({ environment: 'a"b\\c\nd', status: 'healthy' }, -Infinity) })
+  both((g) => { g.set({ environment: 'nan', status: 'healthy' }, NaN) })
+  both((g) => { g.remove({ environment: 'env-3', status: 'healthy' }) })
+  both((g) => { g.set({ environment: 'env-3', status: 'healthy' }, 0) })
+  both((g) => { g.set({ environment: 'env-4', status: 'unhealthy' }, 42) })
+  both((g) => { g.remove({ environment: 'never-set', status: 'healthy' }) })
+  t.same(await series.get(), await plain.get(), 'get(): the same values, labels and order')
+  t.equal((await series.exposition()).toString(), await plainRegistry.getSingleMetricAsString(configuration.name), 'the exposition, byte for byte')
+  t.equal(await seriesRegistry.metrics(), await plainRegistry.metrics(), 'the registry\'s own rendering')
+  t.throws(() => { series.set({ environment: 'only' } as { environment: string, status: string }, 1) }, /every label/, 'a series is set with every label')
+  t.throws(() => { series.set({ environment: 'x', status: 'y', other: 'z' } as { environment: string, status: string }, 1) }, /not one of/)
 })
