@@ -12,7 +12,7 @@ const NEWLINE = Buffer.from('\n')
 /**
  * `GET /metrics`: the app's own registry in Prometheus text format, as `registry.metrics()` writes
  * it, rendered one family at a time with a turn of the event loop between them; the per-environment
- * families (SeriesGauge) join lines written when their series were set, in slices, and keep
+ * families (SeriesGauge) write their lines from the series' values, in slices, and keep
  * the result until a series changes. At 10,000 environments
  * `registry.metrics()` held the loop for 500–900 ms in one task (docs/benchmarks.md, big reads).
  */

@@ -69,14 +69,15 @@ t.test('HEAD /metrics answers the headers with no body', async (t) => {
   t.match(res.headers['content-type'], /^text\/plain/)
 })
 
-t.test('a SeriesGauge keeps and renders exactly what a prom-client Gauge would after the same sets and removes', async (t) => {
+t.test('a SeriesGauge keeps and renders exactly what a prom-client Gauge would after the same sets and removes, over several slices', async (t) => {
   const configuration = { name: 'vigil_test_series', help: 'A "help" with \\ and\nnewline', labelNames: ['environment', 'status'] as const }
   const plainRegistry = new Registry()
   const seriesRegistry = new Registry()
   const plain = new Gauge({ ...configuration, registers: [plainRegistry] })
   const series = new SeriesGauge({ ...configuration, registers: [seriesRegistry] })
   const both = (fn: (gauge: { set: (labels: { environment: string, status: string }, value: number) => void, remove: (labels: { environment: string, status: string }) => void }) => void): void => { fn(plain); fn(series) }
-  for (let i = 0; i < 20; i++) {
+  // 5,000 series: the exposition is written in several slices (JOIN_SLICE_SIZE).
+  for (let i = 0; i < 2500; i++) {
     for (const status of ['healthy', 'unhealthy']) both((g) => { g.set({ environment: `env-${i}`, status }, i % 3 === 0 ? i / 7 : i) })
   }
   both((g) => { g.set({ environment: 'a"b\\c\nd', status: 'healthy' }, -Infinity) })
