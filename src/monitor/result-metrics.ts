@@ -40,14 +40,16 @@ export async function recordResultMetrics (metrics: Metrics, targets: readonly E
   // In slices: about six series per environment, 60,000 sets at 10,000 environments.
   await forEachInSlices(results, DEFAULT_SLICE_SIZE, (result) => {
     const environment = result.environment
-    metrics.environmentUp.set({ environment }, result.status === 'unhealthy' ? 0 : 1)
+    // One labels object for the environment's series (a SeriesGauge keeps none of them).
+    const labels = { environment }
+    metrics.environmentUp.set(labels, result.status === 'unhealthy' ? 0 : 1)
     for (const status of STATUS_WORDS) metrics.environmentStatus.set({ environment, status }, result.status === status ? 1 : 0)
-    setOrRemove(metrics.environmentResponseTime, { environment }, result.responseTimeMs === null ? null : result.responseTimeMs / 1000)
-    setOrRemove(metrics.environmentHttpStatus, { environment }, result.httpStatus)
+    setOrRemove(metrics.environmentResponseTime, labels, result.responseTimeMs === null ? null : result.responseTimeMs / 1000)
+    setOrRemove(metrics.environmentHttpStatus, labels, result.httpStatus)
     // Without a certificate read this time (no answer), the last known expiry stays.
-    if (result.tlsExpiresAt !== null) metrics.environmentTlsExpiry.set({ environment }, Math.floor(result.tlsExpiresAt.getTime() / 1000))
+    if (result.tlsExpiresAt !== null) metrics.environmentTlsExpiry.set(labels, Math.floor(result.tlsExpiresAt.getTime() / 1000))
     const target = byName.get(environment)
-    if (target === undefined) return
+    if (target === undefined || target.checks.length === 0) return
     for (const [path, outcome] of pathOutcomes(target, result)) {
       metrics.environmentCheckSuccess.set({ environment, path }, outcome.success)
       setOrRemove(metrics.environmentCheckHttpStatus, { environment, path }, outcome.httpStatus)
