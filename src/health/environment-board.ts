@@ -35,38 +35,43 @@ export interface EnvironmentBoard {
   delete: (name: string) => void
 }
 
-interface Entry {
-  readonly summary: EnvironmentSummary
-  member?: string
-  redactedBy?: Redactor
-}
-
+/** The board: summaries by name, and the JSON members asked for since each was set (see `member`). */
 export function createEnvironmentBoard (): EnvironmentBoard {
-  const board = new Map<string, Entry>()
+  const summaries = new Map<string, EnvironmentSummary>()
+  // Filled only by reports: a board that is never read keeps no JSON.
+  const members = new Map<string, string>()
+  let membersRedactedBy: Redactor | undefined
   let names: string[] | undefined
   return {
     set: (name, summary) => {
-      if (!board.has(name)) names = undefined
-      board.set(name, { summary })
+      if (!summaries.has(name)) names = undefined
+      summaries.set(name, summary)
+      members.delete(name)
     },
     entries: () => {
       const view: Record<string, EnvironmentSummary> = {}
-      for (const [name, entry] of board) view[name] = entry.summary
+      for (const [name, summary] of summaries) view[name] = summary
       return view
     },
-    names: () => (names ??= [...board.keys()]),
-    get: (name) => board.get(name)?.summary,
+    names: () => (names ??= [...summaries.keys()]),
+    get: (name) => summaries.get(name),
     member: (name, redact) => {
-      const entry = board.get(name)
-      if (entry === undefined) return undefined
-      if (entry.member === undefined || entry.redactedBy !== redact) {
-        entry.member = redact(`${JSON.stringify(name)}:${JSON.stringify(entry.summary)}`)
-        entry.redactedBy = redact
+      const summary = summaries.get(name)
+      if (summary === undefined) return undefined
+      if (membersRedactedBy !== redact) {
+        members.clear()
+        membersRedactedBy = redact
       }
-      return entry.member
+      let member = members.get(name)
+      if (member === undefined) {
+        member = redact(`${JSON.stringify(name)}:${JSON.stringify(summary)}`)
+        members.set(name, member)
+      }
+      return member
     },
     delete: (name) => {
-      if (board.delete(name)) names = undefined
+      members.delete(name)
+      if (summaries.delete(name)) names = undefined
     }
   }
 }
