@@ -325,3 +325,33 @@ t.test('after a cycle the warnings, board and hand-over of 1,200 environments le
   // Slices of 500: three for the warnings, three for the board, three for the incident gauges.
   t.ok(turns >= 6, `the event loop turned ${turns} times while the cycle's results were recorded`)
 })
+
+t.test('a check now and a change of incident links redraw the board exactly as the cycle drew it, from the results kept', async (t) => {
+  const links: Record<string, IncidentLink> = {}
+  let linksChanged = (): void => {}
+  const intake: IncidentIntake = { submit: () => {}, links: () => links, onLinksChanged: (listener) => { linksChanged = listener }, close: async () => {} }
+  const statuses: Record<string, CheckResult['status']> = { production: 'unhealthy', staging: 'healthy' }
+  const { monitor, environments, metrics } = setup({
+    incidents: intake,
+    cycle: { check: async (target: EnvironmentTarget) => resultFor(target, statuses[target.name] ?? 'healthy') }
+  })
+  t.teardown(() => monitor.close())
+  t.equal(await monitor.runOnce(), 'success')
+  const afterCycle = JSON.stringify(environments.entries())
+
+  links.production = { issue_url: 'https://github.com/o/r/issues/12', opened_at: '2026-11-26T10:00:00.000Z' }
+  linksChanged()
+  await new Promise((resolve) => setImmediate(resolve))
+  const linked = environments.entries()
+  t.same(linked.production, { ...JSON.parse(afterCycle).production, incident: links.production }, 'the same entry, with its incident')
+  t.same(linked.staging, JSON.parse(afterCycle).staging)
+
+  statuses.staging = 'unhealthy'
+  const result = await monitor.checkNow('staging')
+  t.equal(result?.status, 'unhealthy')
+  const after = environments.entries()
+  t.same(after.production, linked.production, 'the other environment as it was')
+  t.match(after.staging, { status: 'unhealthy', http_status: 502, error: '/health: HTTP 502', incident: null })
+  t.same(await sample(metrics.environmentUp), [[{ environment: 'production' }, 0], [{ environment: 'staging' }, 0]])
+  t.same(await sample(metrics.incidentsOpen), [[{ environment: 'production' }, 1], [{ environment: 'staging' }, 0]])
+})
