@@ -89,9 +89,12 @@ export class SeriesGauge<T extends string> extends Gauge<T> {
   override inc (...args: unknown[]): void { throw new TypeError(`${this.seriesName}: a SeriesGauge is only set, not inc(${args.length} arguments)`) }
   override dec (...args: unknown[]): void { throw new TypeError(`${this.seriesName}: a SeriesGauge is only set, not dec(${args.length} arguments)`) }
 
+  /** Removes the series with these labels: an object, or the values in label-name order (as prom-client takes them). */
   override remove (...args: Array<LabelValues<T> | string | number>): void {
-    const labels = args[0]
-    if (typeof labels !== 'object') return
+    const first = args[0]
+    const labels = typeof first === 'object'
+      ? first
+      : Object.fromEntries(this.seriesLabelNames.map((name, index) => [name, args[index]])) as LabelValues<T>
     const key = this.key(labels)
     if (key !== undefined && this.store().delete(key)) this.changed()
   }

@@ -86,6 +86,8 @@ t.test('a SeriesGauge keeps and renders exactly what a prom-client Gauge would a
   both((g) => { g.set({ environment: 'env-3', status: 'healthy' }, 0) })
   both((g) => { g.set({ environment: 'env-4', status: 'unhealthy' }, 42) })
   both((g) => { g.remove({ environment: 'never-set', status: 'healthy' }) })
+  plain.remove('env-7', 'unhealthy')
+  series.remove('env-7', 'unhealthy')
   t.same(await series.get(), await plain.get(), 'get(): the same values, labels and order')
   t.equal((await series.exposition()).toString(), await plainRegistry.getSingleMetricAsString(configuration.name), 'the exposition, byte for byte')
   t.equal(await seriesRegistry.metrics(), await plainRegistry.metrics(), 'the registry\'s own rendering')
