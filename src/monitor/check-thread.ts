@@ -3,6 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
 import { DEFAULT_CONCURRENCY, type CycleRunner } from './cycle-runner.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
+import { worstCycleMs } from './worst-case.js'
 
 /**
  * The check thread's V8 heap, its own and apart from the server's (docs/architecture.md, "Scale").
@@ -35,6 +36,14 @@ export function checkThreadIdleMs (intervalMs: number): number {
   return intervalMs <= KEEP_THREAD_MAX_INTERVAL_MS ? intervalMs + CHECK_THREAD_IDLE_MS : CHECK_THREAD_IDLE_MS
 }
 
+/**
+ * Time a run may take past the longest its targets allow (monitor/worst-case.ts), ms, before the
+ * thread is taken for stuck and ended: room for reading bodies, judging and the messages. Checks
+ * end at their own deadlines, so only a thread that stopped turning its event loop (a `matches`
+ * pattern backtracking for ever on what a service answered, a bug) gets there.
+ */
+export const RUN_DEADLINE_GRACE_MS = 30_000
+
 /** The check thread could not run the checks: it died (out of memory, a bug) or was closed. */
 export class CheckThreadError extends Error {
   constructor (message: string, options?: { cause?: unknown }) {
@@ -52,6 +61,8 @@ export interface CheckThreadOptions {
   readonly resourceLimits?: ResourceLimits
   /** Idle time before the thread ends, ms; CHECK_THREAD_IDLE_MS by default. */
   readonly idleMs?: number
+  /** Added to the longest a run's targets allow before the thread is ended as stuck, ms; RUN_DEADLINE_GRACE_MS by default. */
+  readonly deadlineGraceMs?: number
   /** Told of every thread started (tests end one to see the failure). */
   readonly onStart?: (worker: Worker) => void
 }
@@ -169,6 +180,7 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
     const id = ++nextId
     return await new Promise<CheckResult[]>((resolve, reject) => {
       const settle = (): void => {
+        clearTimeout(deadline)
         signal.removeEventListener('abort', onAbort)
         current.jobs.delete(id)
         if (thread === current && current.jobs.size === 0) stopWhenIdle()
@@ -179,6 +191,14 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
         if (!current.ended) current.worker.postMessage({ kind: 'abort', id } satisfies ToCheckThread)
         reject(signal.reason)
       }
+      // A thread past the longest its checks can take is stuck: ended, so this run fails and the
+      // next starts a fresh thread, rather than the monitor waiting on it for ever.
+      const limitMs = worstCycleMs(targets, concurrency) + (options.deadlineGraceMs ?? RUN_DEADLINE_GRACE_MS)
+      const deadline = setTimeout(() => {
+        end(current, new CheckThreadError(`the check thread did not finish within ${Math.round(limitMs / 1000)} s, longer than its checks can take; it was ended`))
+        current.worker.terminate().catch(() => {})
+      }, limitMs)
+      deadline.unref()
       current.jobs.set(id, {
         results: new Array<CheckResult>(targets.length),
         received: 0,

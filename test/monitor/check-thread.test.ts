@@ -103,6 +103,22 @@ t.test('aborting a run ends it at once while its checks hang; closing ends the t
   await t.rejects(run([testTarget(server.url)], new AbortController().signal), { name: 'CheckThreadError', message: /closed/ })
 })
 
+t.test('a check thread stuck past the longest its checks can take is ended; the next run starts a fresh one', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  // A service's answer that sends a `matches` pattern backtracking for ever: the thread stops turning.
+  server.set('/stuck', { body: JSON.stringify({ build: `${'a'.repeat(40)}!` }) })
+  const runner = thread(t, { deadlineGraceMs: 300 })
+  const stuck = testTarget(server.url, { name: 'stuck', healthPath: '/stuck', timeoutMs: 500, conditions: [{ kind: 'json', path: '$.build', op: 'matches', value: '^(a+)+$' }] })
+  const error = await runner.run([stuck], new AbortController().signal).then(() => undefined, (err: unknown) => err)
+  t.ok(error instanceof CheckThreadError, 'the run fails as the thread\'s failure')
+  t.match((error as Error).message, /did not finish within 1 s, longer than its checks can take/)
+  await once(runner.workers[0]!, 'exit')
+  const [result] = await runner.run([testTarget(server.url, { name: 'fine' })], new AbortController().signal)
+  t.equal(result?.status, 'healthy', 'a fresh thread checks again')
+  t.equal(runner.workers.length, 2)
+})
+
 t.test('no targets, no thread; an idle thread ends and the next run starts another', async (t) => {
   const server = await startTargetServer()
   t.teardown(() => server.close())
