@@ -138,7 +138,11 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
     }
   }
   try {
-    return { value: withoutExtensions(document.toJS()) }
+    const value: unknown = document.toJS()
+    // A recursive alias comes back as a cycle, not an error: refuse it here, with its place.
+    const recursive = referenceProblems(document, lineCounter)
+    if (recursive.length > 0) return { problems: recursive.map((p) => `${PREFIX}: not valid YAML or JSON at line ${p.line}, column ${p.col}: ${redact(p.message)}`) }
+    return { value: withoutExtensions(value) }
   } catch (error) {
     // toJS refuses an unknown alias, a merge of what is not a mapping, and alias bombs (more
     // aliases than it allows), all without a place: find it, and name the alias.

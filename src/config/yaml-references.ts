@@ -24,7 +24,8 @@ const kindOf = (node: unknown): string =>
 /**
  * The aliases and merge keys of a parsed document that `toJS` refuses, each at its place, so a
  * problem line can say where (`toJS` throws with neither line nor alias name): an alias without an
- * anchor before it (`*nope`), and a `<<` merging something that is not a mapping. Anchors resolve
+ * anchor before it (`*nope`), and a `<<` merging something that is not a mapping; and an alias inside
+ * the node it names, which `toJS` turns into a cycle rather than refusing. Anchors resolve
  * as the `yaml` package resolves them: the last one of that name before the alias, in document order.
  */
 export function referenceProblems (document: Document, lineCounter: LineCounter): PlacedProblem[] {
@@ -37,7 +38,12 @@ export function referenceProblems (document: Document, lineCounter: LineCounter)
   const target = (node: unknown): unknown => (yaml().isAlias(node) ? anchors.get(node.source) : node)
   yaml().visit(document, (_key, node) => {
     if (yaml().isAlias(node)) {
-      if (!anchors.has(node.source)) place(node, `unknown alias *${node.source} (no &${node.source} anchor before it)`)
+      const anchored = anchors.get(node.source)
+      if (anchored === undefined) place(node, `unknown alias *${node.source} (no &${node.source} anchor before it)`)
+      // Inside the node it names: `toJS` would build a cycle, which nothing downstream can walk.
+      else if (anchored.range != null && node.range != null && node.range[0] >= anchored.range[0] && node.range[0] < anchored.range[1]) {
+        place(node, `*${node.source} is inside the &${node.source} node it names (a recursive alias)`)
+      }
       return
     }
     if (yaml().isPair(node)) {
@@ -52,7 +58,7 @@ export function referenceProblems (document: Document, lineCounter: LineCounter)
       }
       return
     }
-    const anchor = (node as { anchor?: string }).anchor
+    const anchor = (node as { anchor?: string } | null)?.anchor
     if (anchor !== undefined) anchors.set(anchor, node as Node)
   })
   return problems

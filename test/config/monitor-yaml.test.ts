@@ -52,6 +52,14 @@ t.test('an unknown alias, in a value or a merge, is named with its line and colu
   t.same(later.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 3, column 10: unknown alias *later (no &later anchor before it)'])
 })
 
+t.test('an alias inside the node it names (a cycle) is one problem with its place, not a crash', async (t) => {
+  const inList = parseMonitorText('environments: &e\n  - name: a\n    url: http://a.example\n    checks: *e\n', {}, redact)
+  t.equal(inList.file, undefined)
+  t.same(inList.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 4, column 13: *e is inside the &e node it names (a recursive alias)'])
+  const itself = parseMonitorText('x-a: &a [*a]\nenvironments:\n  - name: a\n    url: http://a.example\n', {}, redact)
+  t.same(itself.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 1, column 10: *a is inside the &a node it names (a recursive alias)'])
+})
+
 t.test('a merge of something that is not a mapping says what it is, with its line and column', async (t) => {
   const scalar = parseMonitorText('x-a: &a 5\nenvironments:\n  - <<: *a\n    name: a\n    url: http://a.example\n', {}, redact)
   t.same(scalar.problems, ['MONITOR_CONFIG: not valid YAML or JSON at line 3, column 9: << merges mappings only, but *a is a number'])
