@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { worstStatus, type Status } from '../health/status.js'
 import { createRedactor, redactShortened, redactUrl, type Redactor } from '../redact.js'
 import { createCheckConnector } from './check-dispatcher.js'
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js'
 import { shownPath } from './shown-path.js'
 import { judgeCertificate, judgeHealth, judgePath, type Verdict } from './judge.js'
 import { sendRequest, type RequestOutcome } from './send-request.js'
 import type { TlsObservation } from './tls-inspection.js'
 import type { AttemptResult, CheckResult, EnvironmentTarget, PathCheckResult } from './types.js'
 
-/** Response bodies past this are not read unless the environment sets `max_body_size`. */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+export { DEFAULT_MAX_BODY_BYTES } from './body-limit.js'
 
 /** Characters of a failing health answer kept in the result (`bodyExcerpt`) for the incident issue. */
 export const BODY_EXCERPT_CHARS = 500

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js'
 import { DEFAULT_CONCURRENCY, type CycleRunner } from './cycle-runner.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 import { worstCycleMs } from './worst-case.js'
@@ -14,6 +15,23 @@ import { worstCycleMs } from './worst-case.js'
  * Past the old-generation limit the thread dies: that cycle fails, visibly, and the next one starts afresh.
  */
 export const CHECK_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
+
+/**
+ * CHECK_THREAD_LIMITS with room for what the targets allow past the default body size: the
+ * `concurrency` largest `max_body_size` values above 1 MiB, three times over (the bytes, the text
+ * decoded from them, and a `json` condition's parse), added to the old generation. Without it one
+ * environment with `max_body_size: 100MiB` answering 54 MB of JSON took the thread out of memory on
+ * every cycle, and with it the checks of every other environment.
+ */
+export function checkThreadLimits (targets: ReadonlyArray<Pick<EnvironmentTarget, 'maxBodyBytes'>>, concurrency: number): ResourceLimits {
+  const extraBytes = targets
+    .map((target) => Math.max(0, (target.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) - DEFAULT_MAX_BODY_BYTES))
+    .filter((bytes) => bytes > 0)
+    .sort((a, b) => b - a)
+    .slice(0, Math.max(1, concurrency))
+    .reduce((sum, bytes) => sum + bytes, 0)
+  return { ...CHECK_THREAD_LIMITS, maxOldGenerationSizeMb: CHECK_THREAD_LIMITS.maxOldGenerationSizeMb! + Math.ceil((3 * extraBytes) / 1_048_576) }
+}
 
 /**
  * How long the check thread stays after its last run before it ends, ms. It is started again for

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AsyncTask, SimpleIntervalJob, Task } from 'toad-scheduler'
 import type { IncidentHandlingOptions } from '../incidents/create-incident-handling.js'
-import { checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../monitor/check-thread.js'
+import { checkThreadIdleMs, checkThreadLimits, createCheckThread, type CheckThreadOptions } from '../monitor/check-thread.js'
 import { createMonitor, staleLimitMs, type MonitorOptions } from '../monitor/create-monitor.js'
 import type { DeployEvents, DeployEventsOptions } from '../railway/deploy-events.js'
 import type { RailwayApi } from '../railway/types.js'
@@ -70,7 +70,8 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const injected = Object.values(options.cycle ?? {}).some((value) => typeof value === 'function')
   const runner = injected || options.checkThread === false
     ? undefined
-    : createCheckThread({ idleMs: checkThreadIdleMs(intervalMs), ...options.checkThread, secrets: config.secrets, concurrency })
+    // Its heap has room for the bodies the configured targets allow (discovered ones take the default).
+    : createCheckThread({ idleMs: checkThreadIdleMs(intervalMs), resourceLimits: checkThreadLimits(targets, concurrency), ...options.checkThread, secrets: config.secrets, concurrency })
   const monitor = createMonitor({
     targets,
     intervalMs,
