@@ -133,7 +133,9 @@ function parse (text: string, redact: Redactor): { value: unknown } | { problems
     return {
       problems: document.errors.map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0])
-        return `${PREFIX}: not valid YAML or JSON at line ${line}, column ${col}: ${redact(e.message.split('\n')[0] ?? e.code)}`
+        // The parser's own wording for this one is advice to its programmer (parseAllDocuments()).
+        const message = e.code === 'MULTIPLE_DOCS' ? 'a second YAML document starts here (`---`); a monitor file is one document' : redact(e.message.split('\n')[0] ?? e.code)
+        return `${PREFIX}: not valid YAML or JSON at line ${line}, column ${col}: ${message}`
       })
     }
   }
