@@ -12,6 +12,7 @@ export function worstCheckMs (target: Pick<EnvironmentTarget, 'attempts' | 'time
 /** The longest a whole cycle can take, in ms: the slowest check once per wave of `concurrency` targets. */
 export function worstCycleMs (targets: ReadonlyArray<Pick<EnvironmentTarget, 'attempts' | 'timeoutMs' | 'retryDelayMs' | 'checks'>>, concurrency: number): number {
   if (targets.length === 0) return 0
-  const slowest = Math.max(...targets.map(worstCheckMs))
+  // A loop, not Math.max(...list): spreading 100,000+ arguments overflows the stack.
+  const slowest = targets.reduce((max, target) => Math.max(max, worstCheckMs(target)), 0)
   return slowest * Math.ceil(targets.length / Math.max(1, concurrency))
 }

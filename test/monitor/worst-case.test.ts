@@ -14,3 +14,9 @@ t.test('the worst cycle is the slowest check once per wave of concurrency', asyn
   t.equal(worstCycleMs([target, { ...target, attempts: 1 }], 100), 60_000)
   t.equal(worstCycleMs(Array.from({ length: 250 }, () => target), 100), 180_000)
 })
+
+t.test('a list too long to spread as arguments still gives its worst cycle', async (t) => {
+  const many = Array.from({ length: 200_000 }, () => ({ ...target, attempts: 1 }))
+  many[123_456] = target
+  t.equal(worstCycleMs(many, 1000), 60_000 * 200)
+})
