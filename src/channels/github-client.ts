@@ -111,7 +111,9 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
     auth: options.token,
     baseUrl: options.apiUrl,
     userAgent: 'vigil',
-    log: { debug: logAt('debug'), info: logAt('debug'), warn: logAt('warn'), error: logAt('warn') },
+    // Octokit's error lines are its request log (`GET /user - 500 with id UNKNOWN`, where 500 stands
+    // for "no answer"): the delivery worker logs each failure itself, classified, so they go to debug.
+    log: { debug: logAt('debug'), info: logAt('debug'), warn: logAt('warn'), error: logAt('debug') },
     request: { fetch: countedFetch(options, hold) },
     // 403 and 429 are rate limits: the throttling plugin waits as the headers say.
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
