@@ -1,7 +1,7 @@
 import { coalesce } from '../delivery/coalesce.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 import type { OutboxEntry } from '../delivery/types.js'
-import { dueHeads, statsOf } from './outbox-view.js'
+import { dueHeads, pairKey as key, statsOf } from './outbox-view.js'
 import type { EnvironmentState, Store } from './types.js'
 
 /** How many finished entries per channel the memory store keeps for the report. */
@@ -23,7 +23,6 @@ export function createMemoryStore () {
   const holds = new Map<string, string>()
   let seq = 0
   let lease: { holder: string, expiresAt: number, lastCycleAt: string } | undefined
-  const key = (channel: string, environment: string): string => `${channel}\u0000${environment}`
 
   const prune = (): void => {
     const finished = entries.filter((e) => e.state !== 'pending')

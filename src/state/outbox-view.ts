@@ -1,6 +1,9 @@
 import type { OutboxEntry } from '../delivery/types.js'
 import type { OutboxStats } from './types.js'
 
+/** The key of one channel and environment pair in the stores' maps (a NUL cannot occur in either name). */
+export const pairKey = (channel: string, environment: string): string => `${channel}\u0000${environment}`
+
 /** Of one channel's entries (any order): the head pending entry of each environment that is due, by seq. */
 export function dueHeads (entries: readonly OutboxEntry[], now: Date): OutboxEntry[] {
   const heads = new Map<string, OutboxEntry>()

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import { coalesce } from '../delivery/coalesce.js'
 import type { NewOutboxEntry, OutboxEntry } from '../delivery/types.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices, slicesOf } from '../slices.js'
+import { pairKey as key } from './outbox-view.js'
 import type { EntryUpdate, OutboxStats } from './types.js'
 
 interface EntryRow {
@@ -57,7 +58,6 @@ const DROP_ENTRIES = `UPDATE vigil_outbox o SET state = 'dropped', last_error = 
  * dropped, as stored.
  */
 export async function appendEntries (client: pg.PoolClient, added: readonly NewOutboxEntry[], droppedAt: string): Promise<OutboxEntry[]> {
-  const key = (channel: string, environment: string): string => `${channel}\u0000${environment}`
   const pending = new Map<string, OutboxEntry[]>()
   if (added.length > 0) {
     const { rows } = await client.query<EntryRow>(PENDING_OF_PAIRS, [added.map((e) => e.channel), added.map((e) => e.environment)])
