@@ -1,11 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createRedactor } from '../redact.js'
-import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
-import { runCycle } from './run-cycle.js'
-import type { EnvironmentTarget } from './types.js'
+import { RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
+import { checkEnvironment } from './check-environment.js'
+import { checkEach } from './run-cycle.js'
+import type { CheckResult, EnvironmentTarget } from './types.js'
 
-// The check thread (check-thread.ts starts it): runs cycles with the real transport and sends the
-// results back. It logs nothing; what goes wrong goes back as data, redacted here and again there.
+// The check thread (check-thread.ts starts it): runs cycles with the real transport and streams
+// the results back as they come, keeping none. It logs nothing; what goes wrong goes back as
+// data, redacted here and again there.
 const port = parentPort
 if (port === null) throw new Error('check-thread-entry runs only as a worker thread (monitor/check-thread.ts)')
 const redact = createRedactor((workerData as CheckThreadData).secrets)
@@ -16,16 +18,49 @@ const send = (message: FromCheckThread): void => { port.postMessage(message) }
 async function run (id: number, targets: readonly EnvironmentTarget[], concurrency: number): Promise<void> {
   const controller = new AbortController()
   running.set(id, controller)
+  let started = 0
+  let startedSent = 0
+  let indices: number[] = []
+  let results: CheckResult[] = []
+  let timer: NodeJS.Timeout | undefined
+  let immediate: NodeJS.Immediate | undefined
+  // What finished and how many started, sent together: at once past a batch, else within
+  // RESULT_FLUSH_MS, so that a thread that dies loses little but what was in flight.
+  const flush = (): void => {
+    clearTimeout(timer)
+    clearImmediate(immediate)
+    timer = undefined
+    immediate = undefined
+    if (controller.signal.aborted || (results.length === 0 && started === startedSent)) return
+    send({ kind: 'results', id, indices, results, started })
+    startedSent = started
+    indices = []
+    results = []
+  }
+  const soon = (): void => { timer ??= setTimeout(flush, RESULT_FLUSH_MS) }
   try {
-    const results = await runCycle(targets, { concurrency, redact, signal: controller.signal })
-    if (controller.signal.aborted) return
-    for (let offset = 0; offset < results.length; offset += MESSAGE_SLICE_SIZE) {
-      send({ kind: 'results', id, offset, results: results.slice(offset, offset + MESSAGE_SLICE_SIZE) })
+    const check = async (target: EnvironmentTarget, deps: Parameters<typeof checkEnvironment>[1]): Promise<CheckResult> => {
+      started++
+      // The first checks are told at once, before their requests leave: a thread stuck or out
+      // of memory in one of them has said which it was in the middle of.
+      if (startedSent === 0) immediate ??= setImmediate(flush)
+      else soon()
+      return await checkEnvironment(target, deps)
     }
+    await checkEach(targets, { concurrency, redact, signal: controller.signal, check }, (index, result) => {
+      indices.push(index)
+      results.push(result)
+      if (results.length >= RESULT_BATCH_SIZE) flush()
+      else soon()
+    })
+    if (controller.signal.aborted) return
+    flush()
     send({ kind: 'done', id })
   } catch (err) {
     send({ kind: 'failed', id, message: redact(err instanceof Error ? err.message : String(err)) })
   } finally {
+    clearTimeout(timer)
+    clearImmediate(immediate)
     running.delete(id)
   }
 }

@@ -62,11 +62,41 @@ export function checkThreadIdleMs (intervalMs: number): number {
  */
 export const RUN_DEADLINE_GRACE_MS = 30_000
 
-/** The check thread could not run the checks: it died (out of memory, a bug) or was closed. */
+/**
+ * Most times one run starts again on a fresh thread after its thread died (out of memory, stuck,
+ * a bug); past it the run fails. Each death ends the checks it was in the middle of at their
+ * second try, so a run always ends.
+ */
+export const MAX_THREAD_RESTARTS = 3
+
+/** The check thread could not run the checks: it died (out of memory, stuck, a bug) or was closed. */
 export class CheckThreadError extends Error {
-  constructor (message: string, options?: { cause?: unknown }) {
+  /** What a check in flight when it happened reports: one stable, short failure phrase. */
+  readonly phrase: string
+  constructor (message: string, options?: { cause?: unknown, phrase?: string }) {
     super(message, options)
     this.name = 'CheckThreadError'
+    this.phrase = options?.phrase ?? 'check not finished: the check thread failed'
+  }
+}
+
+/**
+ * The result of a check the thread died in the middle of, twice: unhealthy (a check that cannot
+ * judge fails closed) with the death's phrase, e.g. `check not finished: the check thread ran out of memory`.
+ */
+export function unfinishedCheck (target: Pick<EnvironmentTarget, 'name' | 'displayUrl'>, error: CheckThreadError, now = new Date()): CheckResult {
+  return {
+    environment: target.name,
+    displayUrl: target.displayUrl,
+    status: 'unhealthy',
+    checkedAt: now,
+    httpStatus: null,
+    responseTimeMs: null,
+    tlsDaysLeft: null,
+    tlsExpiresAt: null,
+    failures: [error.phrase],
+    attempts: [],
+    paths: []
   }
 }
 
@@ -81,15 +111,25 @@ export interface CheckThreadOptions {
   readonly idleMs?: number
   /** Added to the longest a run's targets allow before the thread is ended as stuck, ms; RUN_DEADLINE_GRACE_MS by default. */
   readonly deadlineGraceMs?: number
+  /**
+   * Told when a thread dies under a run: `again` when the run goes on in a fresh thread (its
+   * unfinished checks started again, those it died in twice failed), false when the run fails.
+   */
+  readonly onLost?: (error: CheckThreadError, again: boolean) => void
+  /** Most fresh threads one run starts after deaths; MAX_THREAD_RESTARTS by default. */
+  readonly maxRestarts?: number
   /** Told of every thread started (tests end one to see the failure). */
   readonly onStart?: (worker: Worker) => void
 }
 
+/** One round of a run on one thread: its targets are `targets[indices[k]]` of the run. */
 interface Job {
-  readonly results: CheckResult[]
-  received: number
-  readonly resolve: (results: CheckResult[]) => void
-  readonly reject: (error: unknown) => void
+  readonly receive: (message: Extract<FromCheckThread, { kind: 'results' }>) => void
+  readonly done: () => void
+  /** The run threw in the thread (a bug): the run fails. */
+  readonly fail: (error: CheckThreadError) => void
+  /** The thread died or was ended: the run goes on in a fresh thread, or fails. */
+  readonly lost: (error: CheckThreadError) => void
 }
 
 interface Thread {
@@ -124,14 +164,14 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
   let nextId = 0
   let closed = false
 
-  // Every run of `current` rejects with `error`; the thread is no longer used.
-  const end = (current: Thread, error: Error): void => {
+  // Every round on `current` is lost with `error`; the thread is no longer used.
+  const end = (current: Thread, error: CheckThreadError): void => {
     if (current.ended) return
     current.ended = true
     if (thread === current) thread = undefined
     const jobs = [...current.jobs.values()]
     current.jobs.clear()
-    for (const job of jobs) job.reject(error)
+    for (const job of jobs) job.lost(error)
   }
 
   const start = (): Thread => {
@@ -143,19 +183,13 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
     worker.on('message', (message: FromCheckThread) => {
       const job = current.jobs.get(message.id)
       if (job === undefined) return
-      if (message.kind === 'results') {
-        message.results.forEach((result, i) => { job.results[message.offset + i] = result })
-        job.received += message.results.length
-      } else if (message.kind === 'failed') {
-        job.reject(new CheckThreadError(`the check thread's run failed: ${message.message}`))
-      } else if (job.received !== job.results.length) {
-        job.reject(new CheckThreadError(`the check thread sent ${job.received} results for ${job.results.length} targets`))
-      } else {
-        job.resolve(job.results)
-      }
+      if (message.kind === 'results') job.receive(message)
+      else if (message.kind === 'failed') job.fail(new CheckThreadError(`the check thread's run failed: ${message.message}`))
+      else job.done()
     })
-    worker.on('error', (err) => {
-      end(current, new CheckThreadError(`the check thread failed: ${err.message}`, { cause: err }))
+    worker.on('error', (err: Error & { code?: string }) => {
+      const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      end(current, new CheckThreadError(`the check thread failed: ${err.message}`, { cause: err, phrase: memory ? 'check not finished: the check thread ran out of memory' : undefined }))
       worker.terminate().catch(() => {})
     })
     worker.on('messageerror', (err) => {
@@ -194,38 +228,84 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
     signal.throwIfAborted()
     if (targets.length === 0) return []
     clearTimeout(idle)
-    const current = thread ?? (thread = start())
-    const id = ++nextId
+    const results = new Array<CheckResult | undefined>(targets.length)
+    let missing = targets.length
+    // Checks in flight when a thread died: at the next death in their middle they fail.
+    const suspects = new Set<number>()
+    let restarts = 0
     return await new Promise<CheckResult[]>((resolve, reject) => {
-      const settle = (): void => {
-        clearTimeout(deadline)
+      let finished = false
+      let leave = (): void => {}
+      let abortRound = (): void => {}
+      const finish = (error?: unknown): void => {
+        if (finished) return
+        finished = true
+        leave()
         signal.removeEventListener('abort', onAbort)
-        current.jobs.delete(id)
-        if (thread === current && current.jobs.size === 0) stopWhenIdle()
+        if (error !== undefined) reject(error)
+        else resolve(results as CheckResult[])
+      }
+      // One round: `indices` of the run's targets on the current thread (a fresh one after a death).
+      const round = (indices: readonly number[]): void => {
+        const current = thread ?? (thread = start())
+        const id = ++nextId
+        const roundTargets = indices.map((index) => targets[index]!)
+        let started = 0
+        abortRound = () => { if (!current.ended) current.worker.postMessage({ kind: 'abort', id } satisfies ToCheckThread) }
+        leave = () => {
+          clearTimeout(deadline)
+          current.jobs.delete(id)
+          if (thread === current && current.jobs.size === 0) stopWhenIdle()
+        }
+        // A thread past the longest its checks can take is stuck: ended, so that its checks end
+        // (or the run fails) rather than the monitor waiting on it for ever.
+        const limitMs = worstCycleMs(roundTargets, concurrency) + (options.deadlineGraceMs ?? RUN_DEADLINE_GRACE_MS)
+        const deadline = setTimeout(() => {
+          end(current, new CheckThreadError(`the check thread did not finish within ${Math.round(limitMs / 1000)} s, longer than its checks can take; it was ended`, { phrase: 'check not finished: the check thread was stuck' }))
+          current.worker.terminate().catch(() => {})
+        }, limitMs)
+        deadline.unref()
+        current.jobs.set(id, {
+          receive: (message) => {
+            started = Math.max(started, message.started)
+            message.indices.forEach((k, i) => {
+              const index = indices[k]!
+              if (results[index] === undefined) missing--
+              results[index] = message.results[i]
+            })
+          },
+          done: () => {
+            if (missing === 0) finish()
+            else finish(new CheckThreadError(`the check thread finished with ${missing} of ${targets.length} results missing`))
+          },
+          fail: (error) => { finish(error) },
+          lost: (error) => {
+            leave()
+            if (closed || signal.aborted) { finish(error); return }
+            const again = restarts < (options.maxRestarts ?? MAX_THREAD_RESTARTS)
+            options.onLost?.(error, again)
+            if (!again) { finish(error); return }
+            restarts++
+            const next: number[] = []
+            indices.forEach((index, k) => {
+              if (results[index] !== undefined) return
+              if (k >= started) next.push(index)
+              else if (suspects.has(index)) { results[index] = unfinishedCheck(targets[index]!, error); missing-- } else { suspects.add(index); next.push(index) }
+            })
+            if (next.length === 0) finish()
+            else round(next)
+          }
+        })
+        // A target that cannot cross (DataCloneError) fails the run like a dead thread.
+        send(current, id, roundTargets).catch((err: unknown) => { finish(err) })
       }
       // Aborted: the run rejects now; the thread stops its checks and drops their results.
       const onAbort = (): void => {
-        settle()
-        if (!current.ended) current.worker.postMessage({ kind: 'abort', id } satisfies ToCheckThread)
-        reject(signal.reason)
+        finish(signal.reason)
+        abortRound()
       }
-      // A thread past the longest its checks can take is stuck: ended, so this run fails and the
-      // next starts a fresh thread, rather than the monitor waiting on it for ever.
-      const limitMs = worstCycleMs(targets, concurrency) + (options.deadlineGraceMs ?? RUN_DEADLINE_GRACE_MS)
-      const deadline = setTimeout(() => {
-        end(current, new CheckThreadError(`the check thread did not finish within ${Math.round(limitMs / 1000)} s, longer than its checks can take; it was ended`))
-        current.worker.terminate().catch(() => {})
-      }, limitMs)
-      deadline.unref()
-      current.jobs.set(id, {
-        results: new Array<CheckResult>(targets.length),
-        received: 0,
-        resolve: (results) => { settle(); resolve(results) },
-        reject: (error) => { settle(); reject(error) }
-      })
       signal.addEventListener('abort', onAbort, { once: true })
-      // A target that cannot cross (DataCloneError) fails the run like a dead thread.
-      send(current, id, targets).catch((err: unknown) => { current.jobs.get(id)?.reject(err) })
+      round(Array.from(targets, (_, index) => index))
     })
   }
 

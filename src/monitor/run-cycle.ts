@@ -18,6 +18,17 @@ export interface CycleOptions extends CheckDeps {
  * Each check returns data, so one environment's failure never stops the others.
  */
 export async function runCycle (targets: readonly EnvironmentTarget[], options: CycleOptions = {}): Promise<CheckResult[]> {
+  const results = new Array<CheckResult>(targets.length)
+  await checkEach(targets, options, (index, result) => { results[index] = result })
+  return results
+}
+
+/**
+ * Checks every target as runCycle does, handing each result to `onResult` (with its index in
+ * `targets`) as soon as it is known instead of keeping them: the check thread streams results out
+ * as they come. Checks start in target order, so the first N started are targets 0..N-1.
+ */
+export async function checkEach (targets: readonly EnvironmentTarget[], options: CycleOptions, onResult: (index: number, result: CheckResult) => void): Promise<void> {
   const { concurrency = DEFAULT_CONCURRENCY, check = checkEnvironment, signal, ...deps } = options
   // Every request in flight listens for the abort: past Node's default of 10 listeners it would
   // warn of a leak, so the checks share a signal of the cycle's own with no such limit.
@@ -27,13 +38,12 @@ export async function runCycle (targets: readonly EnvironmentTarget[], options: 
   signal?.addEventListener('abort', onAbort, { once: true })
   if (signal?.aborted === true) cycle.abort()
   const checkDeps = { ...deps, signal: cycle.signal }
-  const results = new Array<CheckResult>(targets.length)
   let next = 0
   // A fixed pool of workers pulling the next index keeps exactly `concurrency` checks in flight.
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const index = next++
-      results[index] = await check(targets[index]!, checkDeps)
+      onResult(index, await check(targets[index]!, checkDeps))
     }
   }
   const workers = Math.max(1, Math.min(concurrency, targets.length))
@@ -42,5 +52,4 @@ export async function runCycle (targets: readonly EnvironmentTarget[], options: 
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }
-  return results
 }

@@ -71,7 +71,14 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
   const runner = injected || options.checkThread === false
     ? undefined
     // Its heap has room for the bodies the configured targets allow (discovered ones take the default).
-    : createCheckThread({ idleMs: checkThreadIdleMs(intervalMs), resourceLimits: checkThreadLimits(targets, concurrency), ...options.checkThread, secrets: config.secrets, concurrency })
+    : createCheckThread({
+      idleMs: checkThreadIdleMs(intervalMs),
+      resourceLimits: checkThreadLimits(targets, concurrency),
+      onLost: (err, again) => { log.error({ err }, again ? 'the check thread died; its unfinished checks start again in a fresh one (a check it dies in twice fails)' : 'the check thread died too often in this cycle; the cycle fails') },
+      ...options.checkThread,
+      secrets: config.secrets,
+      concurrency
+    })
   const monitor = createMonitor({
     targets,
     intervalMs,

@@ -1,10 +1,12 @@
 import { once } from 'node:events'
+import { setTimeout } from 'node:timers/promises'
 import type { Worker } from 'node:worker_threads'
 import t, { type Test } from 'tap'
 import { createComponentRegistry } from '../../src/health/component-registry.js'
 import { createEnvironmentBoard } from '../../src/health/environment-board.js'
 import { createMetrics } from '../../src/metrics/create-metrics.js'
 import { createCheckThread } from '../../src/monitor/check-thread.js'
+import { RESULT_FLUSH_MS } from '../../src/monitor/check-thread-protocol.js'
 import { createMonitor } from '../../src/monitor/create-monitor.js'
 import type { EnvironmentTarget } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
@@ -18,7 +20,7 @@ t.teardown(async () => { await server.close() })
 t.beforeEach(() => { server.hits.clear(); server.set('/health', 'healthy') })
 
 /** A monitor whose checks run in a check thread (the service's arrangement), with the errors it logs. */
-function monitorInThread (t: Test, targets: readonly EnvironmentTarget[]) {
+function monitorInThread (t: Test, targets: readonly EnvironmentTarget[], maxRestarts?: number) {
   const workers: Worker[] = []
   const errors: string[] = []
   const parts = {
@@ -29,16 +31,36 @@ function monitorInThread (t: Test, targets: readonly EnvironmentTarget[]) {
     components: createComponentRegistry(),
     redact: createRedactor([]),
     log: { info: () => {}, warn: () => {}, error: (_: object, msg: string) => { errors.push(msg) } },
-    runner: createCheckThread({ secrets: [], onStart: (worker) => { workers.push(worker) } })
+    runner: createCheckThread({ secrets: [], onStart: (worker) => { workers.push(worker) }, ...(maxRestarts === undefined ? {} : { maxRestarts }) })
   }
   const monitor = createMonitor(parts)
   t.teardown(() => monitor.close())
   return { ...parts, monitor, workers, errors }
 }
 
-t.test('a cycle whose check thread died fails visibly and shows no result; the next cycle starts a fresh thread', async (t) => {
+t.test('a check the thread dies in twice shows as failing; the cycle and the other environments go on', async (t) => {
+  server.set('/hang', 'hang')
+  const { monitor, components, environments, workers, errors } = monitorInThread(t, [
+    testTarget(server.url, { name: 'production' }),
+    testTarget(server.url, { name: 'stuck', healthPath: '/hang', timeoutMs: 60_000 })
+  ])
+  const cycle = monitor.runOnce()
+  await waitFor('one check to finish and the other to reach the target', () => server.hits.get('/health') === 1 && server.hits.get('/hang') === 1)
+  // What finished reaches the main thread within RESULT_FLUSH_MS: a few of those later, it is there.
+  await setTimeout(RESULT_FLUSH_MS * 5)
+  await workers[0]!.terminate()
+  await waitFor('the check to start again in a fresh thread', () => server.hits.get('/hang') === 2)
+  await workers[1]!.terminate()
+  t.equal(await cycle, 'success')
+  t.match(environments.entries(), { production: { status: 'healthy' }, stuck: { status: 'unhealthy', error: 'check not finished: the check thread failed' } })
+  t.equal(server.hits.get('/health'), 1, 'what finished was not checked again')
+  t.equal(components.get('monitor')?.status, 'healthy')
+  t.same(errors, [], 'the monitor logs no failed cycle (the thread\'s deaths are logged where it is created)')
+})
+
+t.test('a cycle whose check thread died too often fails visibly and shows no result; the next cycle starts a fresh thread', async (t) => {
   server.set('/health', 'hang')
-  const { monitor, metrics, components, environments, workers, errors } = monitorInThread(t, [testTarget(server.url, { name: 'production', timeoutMs: 60_000 })])
+  const { monitor, metrics, components, environments, workers, errors } = monitorInThread(t, [testTarget(server.url, { name: 'production', timeoutMs: 60_000 })], 0)
   const cycle = monitor.runOnce()
   await waitFor('the check to reach the target', () => server.hits.get('/health') === 1)
   await workers[0]!.terminate()
