@@ -12,6 +12,11 @@ const BAR_MS = 10
 const FIRST_CYCLE_TIMEOUT_MS = 180_000
 
 const READS = ['/metrics', '/health/detailed', '/health/detailed?status=healthy'] as const
+/**
+ * The status routes (docs/status-page.md): the default page of each format, a later page, and
+ * filters. BENCH_BIG_READS=status runs these alone, BENCH_BIG_READS=health the reads above alone.
+ */
+const STATUS_READS = ['/status', '/status.json', '/status.md', '/status?page=100', '/status?status=healthy', '/status.json?status=unhealthy', '/status?environment=env-9999'] as const
 
 interface Answer { status: number, bytes: number, ms: number }
 
@@ -86,7 +91,8 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
  * Event-loop block of the big reads at 10,000 environments (issue 12, bar ≤ 10 ms): starts the
  * built server (dist/server.js) monitoring 10,000 environments on distinct origins of a local
  * target, waits for the first cycle, then scrapes `/metrics`, `/health/detailed` and
- * `/health/detailed?status=healthy` (every environment) SCRAPES times each while `/health` is pinged
+ * `/health/detailed?status=healthy` (every environment), then the status routes (STATUS_READS:
+ * `/status`, `/status.json`, `/status.md`, a later page and filters) SCRAPES times each while `/health` is pinged
  * back to back on another connection. Reports, per read, the body size and the longest `/health`
  * gap during a scrape (≈ the longest block, plus one round trip; median and worst of the scrapes),
  * next to the same measure with no scrape (the machine's noise). PASS: median gap − idle gap ≤ 10 ms.
@@ -107,7 +113,9 @@ export async function benchBigReads (): Promise<{ idleGapMs: number, reads: BigR
     console.log(`  /health longest gap with no scrape (300 ms windows): median ${idleGapMs.toFixed(1)} ms, worst ${Math.max(...idleGaps).toFixed(1)} ms`)
     const reads: BigReadResult[] = []
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
-    for (const path of READS) {
+    const part = process.env.BENCH_BIG_READS
+    const paths = [...(part === 'status' ? [] : READS), ...(part === 'health' ? [] : STATUS_READS)]
+    for (const path of paths) {
       const answers: Answer[] = []
       const gaps: number[] = []
       for (let i = 0; i < SCRAPES; i++) {
