@@ -7,14 +7,16 @@ import { parsePeriod } from '../status/period.js'
 import { renderStatusPage } from '../status/render-html.js'
 import { renderMarkdownReport } from '../status/report-markdown.js'
 import { statusWord, type PageView, type StatusSnapshot } from '../status/status-snapshot.js'
-import { bearerTokenMatches } from './bearer-token.js'
+import { cookieValue, SESSION_COOKIE, sessionCookie, sessionValue } from '../status/session-cookie.js'
+import { bearerTokenMatches, secretMatches } from './bearer-token.js'
 
 type QueryValue = string | string[]
 type Query = { token?: string, since?: string, page?: QueryValue, environment?: QueryValue, status?: QueryValue } | undefined
 
 /**
  * `/status` (HTML), `/status.json`, `/status.md`, `/badge/:environment.svg`, and `/` → `/status`.
- * With STATUS_PAGE_TOKEN each needs `Authorization: Bearer <token>` or `?token=<token>`. Answers
+ * With STATUS_PAGE_TOKEN each needs `Authorization: Bearer <token>`, `?token=<token>` (which also
+ * sets a cookie derived from the token, session-cookie.ts, so the page's links work) or that cookie. Answers
  * are built from memory and the history store; everything shown passes through the redactor.
  */
 export default async function statusRoutes (app: FastifyInstance): Promise<void> {
@@ -22,11 +24,20 @@ export default async function statusRoutes (app: FastifyInstance): Promise<void>
   const settings = config.statusPage
   const token = settings.token
 
+  // A reader who opened the page with ?token= gets a cookie derived from it (session-cookie.ts), so
+  // the page's links, which never carry the token, open the next page too.
+  const session = token === undefined ? undefined : sessionValue(token)
   const onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     reply.header('cache-control', 'no-store')
-    if (token === undefined) return
+    if (token === undefined || session === undefined) return
     const query = (request.query as Query)?.token
-    if (bearerTokenMatches(request.headers.authorization, token) || (query !== undefined && bearerTokenMatches(`Bearer ${query}`, token))) return
+    if (query !== undefined && bearerTokenMatches(`Bearer ${query}`, token)) {
+      reply.header('set-cookie', sessionCookie(session, pageLink(request)?.startsWith('https:') === true))
+      return
+    }
+    if (bearerTokenMatches(request.headers.authorization, token)) return
+    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
+    if (cookie !== undefined && secretMatches(cookie, session)) return
     await reply.code(401).header('www-authenticate', 'Bearer realm="vigil"').send({ error: 'Unauthorized', message: 'a valid bearer token (or ?token=) is required' })
   }
 

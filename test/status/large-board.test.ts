@@ -146,6 +146,28 @@ t.test('secrets stay out of every page, filter and link; the token is never writ
   t.match(JSON.parse(answers[4]!).environments[0].url, /api_key=\[REDACTED\]/, 'environment URLs are redacted')
 })
 
+t.test('with STATUS_PAGE_TOKEN, ?token= sets a cookie derived from it, so the page links (which carry no token) open', async (t) => {
+  const app = await started(t, COUNT, { STATUS_PAGE_TOKEN: TOKEN })
+  const first = await app.inject(`/status?token=${TOKEN}`)
+  const setCookie = String(first.headers['set-cookie'])
+  t.match(setCookie, /^vigil_status=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=86400; HttpOnly; SameSite=Strict$/)
+  t.notOk(setCookie.includes(TOKEN), 'the cookie is not the token')
+  const cookie = setCookie.split(';')[0]!
+  const next = /<a rel="next" href="([^"]+)">/.exec(first.body)![1]!
+  const followed = await app.inject({ url: `/${next}`, headers: { cookie: `theme=dark; ${cookie}` } })
+  t.equal(followed.statusCode, 200, 'the next page opens with the cookie')
+  t.equal(articles(followed.body).length, 5)
+  t.equal(followed.headers['set-cookie'], undefined, 'a cookie is set only when the token is given')
+  t.equal((await app.inject({ url: '/status.json', headers: { cookie: 'vigil_status=forged' } })).statusCode, 401, 'a forged cookie is refused')
+  t.equal((await app.inject({ url: '/status.json', headers: { cookie: `${cookie}x` } })).statusCode, 401, 'an altered cookie is refused')
+  t.match(String((await app.inject({ url: `/status?token=${TOKEN}`, headers: { 'x-forwarded-proto': 'https' } })).headers['set-cookie']), /; Secure$/, 'Secure over https')
+  t.equal((await app.inject(`/status?token=wrong-${TOKEN}`)).headers['set-cookie'], undefined, 'no cookie for a wrong token')
+
+  // Another token: the cookie of the first no longer opens anything.
+  const other = await started(t, 2, { STATUS_PAGE_TOKEN: `${TOKEN}-rotated` })
+  t.equal((await other.inject({ url: '/status', headers: { cookie } })).statusCode, 401, 'a cookie of another token is refused')
+})
+
 t.test('a board of a page or fewer looks as ever: configured order, no summary, no pages', async (t) => {
   const app = await started(t, 4)
   const html = (await app.inject('/status')).body
