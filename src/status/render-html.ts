@@ -92,7 +92,7 @@ function summarySection (counts: StatusCounts, page: PageView, since: string | u
 <ul class="counts" aria-label="Environments by status">${items}</ul>
 <p class="muted">${count(counts.total)} environments. ${page.order === 'attention' ? `Listed ${page.size} a page, those not up first (down, degraded, unknown, then up).` : `Listed ${page.size} a page.`}</p>
 <form class="filter" method="get" action="status" role="search">
-<label>Environment <input name="environment" value="${e(shownName)}" placeholder="name, or names with commas"></label>
+<label>Environment <input name="environment" value="${e(shownName)}" placeholder="e.g. production"></label>
 <label>Status <select name="status">${options}</select></label>
 ${since === undefined ? '' : `<input type="hidden" name="since" value="${e(since)}">`}<button type="submit">Show</button>${page.filter.environments === null && page.filter.statuses === null ? '' : ` <a href="${e(routeLink(since))}">Show all</a>`}
 </form>
@@ -116,7 +116,7 @@ function environmentsSection (s: StatusSnapshot, since: string | undefined): str
     return s.environments.length === 0 ? '<p class="muted">No environments are monitored.</p>' : s.environments.map(environment).join('\n')
   }
   const list = s.environments.length === 0 ? '<p class="muted">No environment matches.</p>' : s.environments.map(environment).join('\n')
-  return `${s.summary === undefined ? '' : summarySection(s.summary, page, since)}${pager(page, 'top')}
+  return `${pager(page, 'top')}
 ${list}
 ${pager(page, 'bottom')}`
 }
@@ -158,7 +158,7 @@ export function renderStatusPage (snapshot: StatusSnapshot, options: PageOptions
 <p class="muted">Updated ${time(s.generated_at)}; this page reloads every ${e(formatDuration(s.refresh_seconds))}. Period shown: since ${time(s.period.since)}.</p>
 </header>
 <main id="main">
-<section aria-labelledby="environments-heading">
+${isPartial(s.page) && s.summary !== undefined ? summarySection(s.summary, s.page, options.since) : ''}<section aria-labelledby="environments-heading">
 <h2 id="environments-heading">Environments</h2>
 ${environmentsSection(s, options.since)}
 </section>
