@@ -110,7 +110,7 @@ function pager (page: PageView, where: string): string {
   return `<nav class="pager" aria-label="Pages, ${where}">${previous}<span>Page ${count(page.number)} of ${count(page.pages)} (${range})</span>${next}</nav>`
 }
 
-function environmentsSection (s: StatusSnapshot, since: string | undefined): string {
+function environmentsSection (s: StatusSnapshot): string {
   const page = s.page
   if (!isPartial(page)) {
     return s.environments.length === 0 ? '<p class="muted">No environments are monitored.</p>' : s.environments.map(environment).join('\n')
@@ -160,7 +160,7 @@ export function renderStatusPage (snapshot: StatusSnapshot, options: PageOptions
 <main id="main">
 ${isPartial(s.page) && s.summary !== undefined ? summarySection(s.summary, s.page, options.since) : ''}<section aria-labelledby="environments-heading">
 <h2 id="environments-heading">Environments</h2>
-${environmentsSection(s, options.since)}
+${environmentsSection(s)}
 </section>
 <section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>
