@@ -2,6 +2,8 @@ import { Agent, get } from 'node:http'
 import { unlinkSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
+import { createMemoryHistory } from '../src/state/memory-history.js'
+import type { CheckResult } from '../src/monitor/types.js'
 import { writeMonitorFile } from './support/monitor-file.js'
 import { startServerProcess } from './support/server-process.js'
 
@@ -12,6 +14,11 @@ const BAR_MS = 10
 const FIRST_CYCLE_TIMEOUT_MS = 180_000
 
 const READS = ['/metrics', '/health/detailed', '/health/detailed?status=healthy'] as const
+/**
+ * The status routes (docs/status-page.md): the default page of each format, a later page, and
+ * filters. BENCH_BIG_READS=status runs these alone, BENCH_BIG_READS=health the reads above alone.
+ */
+const STATUS_READS = ['/status', '/status.json', '/status.md', '/status?page=100', '/status?status=healthy', '/status.json?status=unhealthy', '/status?environment=env-9999'] as const
 
 interface Answer { status: number, bytes: number, ms: number }
 
@@ -86,12 +93,20 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
  * Event-loop block of the big reads at 10,000 environments (issue 12, bar ≤ 10 ms): starts the
  * built server (dist/server.js) monitoring 10,000 environments on distinct origins of a local
  * target, waits for the first cycle, then scrapes `/metrics`, `/health/detailed` and
- * `/health/detailed?status=healthy` (every environment) SCRAPES times each while `/health` is pinged
+ * `/health/detailed?status=healthy` (every environment), then the status routes (STATUS_READS:
+ * `/status`, `/status.json`, `/status.md`, a later page and filters) SCRAPES times each while `/health` is pinged
  * back to back on another connection. Reports, per read, the body size and the longest `/health`
  * gap during a scrape (≈ the longest block, plus one round trip; median and worst of the scrapes),
  * next to the same measure with no scrape (the machine's noise). PASS: median gap − idle gap ≤ 10 ms.
+ * Then benchHistoryRead (unless BENCH_BIG_READS=health).
  */
 export async function benchBigReads (): Promise<{ idleGapMs: number, reads: BigReadResult[] }> {
+  const measured = await benchServerReads()
+  if (process.env.BENCH_BIG_READS !== 'health') await benchHistoryRead()
+  return measured
+}
+
+async function benchServerReads (): Promise<{ idleGapMs: number, reads: BigReadResult[] }> {
   const target = await startServerProcess('bench/support/target-server.mjs', { ANSWER_MS: '100' })
   const port = Number(new URL(target.url).port)
   const monitorFile = writeMonitorFile(ENVIRONMENTS, port, { concurrency: 500, interval: '1h' })
@@ -107,7 +122,9 @@ export async function benchBigReads (): Promise<{ idleGapMs: number, reads: BigR
     console.log(`  /health longest gap with no scrape (300 ms windows): median ${idleGapMs.toFixed(1)} ms, worst ${Math.max(...idleGaps).toFixed(1)} ms`)
     const reads: BigReadResult[] = []
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
-    for (const path of READS) {
+    const part = process.env.BENCH_BIG_READS
+    const paths = [...(part === 'status' ? [] : READS), ...(part === 'health' ? [] : STATUS_READS)]
+    for (const path of paths) {
       const answers: Answer[] = []
       const gaps: number[] = []
       for (let i = 0; i < SCRAPES; i++) {
@@ -127,6 +144,34 @@ export async function benchBigReads (): Promise<{ idleGapMs: number, reads: BigR
     await target.stop()
     unlinkSync(monitorFile)
   }
+}
+
+/**
+ * What the server above cannot show after one cycle: the memory history's `read` (every status
+ * request makes one) at 10,000 environments holding 1, 30 and 100 results each (100 is its budget's
+ * share at that size), measured in this process. `read` is one synchronous pass over every ring.
+ */
+export async function benchHistoryRead (): Promise<Array<{ perEnvironment: number, readMs: number[] }>> {
+  const found: Array<{ perEnvironment: number, readMs: number[] }> = []
+  for (const perEnvironment of [1, 30, 100]) {
+    const history = createMemoryHistory(2881)
+    const start = Date.now() - perEnvironment * 900_000
+    for (let cycle = 0; cycle < perEnvironment; cycle++) {
+      const checkedAt = new Date(start + cycle * 900_000)
+      history.record(Array.from({ length: ENVIRONMENTS }, (_, i) => ({ environment: `env-${i}`, checkedAt, status: 'healthy', responseTimeMs: 100, httpStatus: 200, tlsDaysLeft: null }) as unknown as CheckResult), 'leader')
+    }
+    await history.read(new Date(0))
+    const readMs: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      await history.read(new Date(0))
+      readMs.push(performance.now() - started)
+    }
+    await history.close()
+    found.push({ perEnvironment, readMs })
+    console.log(`  memory history read, ${ENVIRONMENTS} environments × ${perEnvironment} results: ${readMs.map((ms) => ms.toFixed(1)).join(', ')} ms (one synchronous pass each; bar ≤ ${BAR_MS} ms) ${Math.min(...readMs) <= BAR_MS ? 'PASS' : 'FAIL'}`)
+  }
+  return found
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

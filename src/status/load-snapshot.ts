@@ -3,7 +3,9 @@ import type { EnvironmentSummary } from '../health/environment-board.js'
 import type { Redactor } from '../redact.js'
 import { redactValue } from '../redact.js'
 import type { ResultHistory } from '../state/history.js'
-import { buildStatusSnapshot, UPTIME_WINDOWS, type StatusSnapshot } from './status-snapshot.js'
+import type { BoardQuery } from './board-query.js'
+import { selectPage } from './board-selection.js'
+import { buildStatusSnapshot, UPTIME_WINDOWS, type PageView, type StatusSnapshot } from './status-snapshot.js'
 
 /** Longest a page waits for the history; past it the page shows the latest checks only. */
 export const HISTORY_READ_DEADLINE_MS = 3_000
@@ -23,7 +25,8 @@ async function withDeadline<T> (promise: Promise<T>, ms: number): Promise<T> {
 /** Where a snapshot's data comes from: the live board and components, and the history store. */
 export interface SnapshotSources {
   readonly environments: readonly string[]
-  readonly board: Readonly<Record<string, EnvironmentSummary>>
+  /** The board's summaries: a record, or a lookup (the live board's `get`, which copies nothing). */
+  readonly board: Readonly<Record<string, EnvironmentSummary>> | ((name: string) => EnvironmentSummary | undefined)
   readonly components: readonly ComponentState[]
   readonly history: Pick<ResultHistory, 'read' | 'kind'>
   readonly intervalMs: number
@@ -38,9 +41,11 @@ export interface SnapshotSources {
 /**
  * Reads the history (30 days and two intervals back, for the 30-day uptime) and builds the
  * snapshot, redacted. A history that cannot answer (or not within the deadline) leaves the latest checks on show, with the
- * reason in `history.error`; it never fails the page.
+ * reason in `history.error`; it never fails the page. With a `query` (the routes), the snapshot
+ * holds the asked page of the selected environments (board-selection.ts), with `summary` and
+ * `page` (its links left null for the caller); without one (`vigil report`), every environment.
  */
-export async function loadSnapshot (sources: SnapshotSources, now: Date, periodMs: number): Promise<StatusSnapshot> {
+export async function loadSnapshot (sources: SnapshotSources, now: Date, periodMs: number, query?: BoardQuery): Promise<StatusSnapshot> {
   const reach = Math.max(UPTIME_WINDOWS['30d'], periodMs) + 2 * sources.intervalMs
   let history: Awaited<ReturnType<ResultHistory['read']>> | undefined
   let historyError: string | undefined
@@ -49,13 +54,23 @@ export async function loadSnapshot (sources: SnapshotSources, now: Date, periodM
   } catch (error) {
     historyError = sources.redact(error instanceof Error ? error.message : String(error))
   }
+  const lookup = sources.board
+  const summaryOf = typeof lookup === 'function' ? lookup : (name: string) => lookup[name]
+  const selection = query === undefined ? undefined : await selectPage(sources.environments, summaryOf, history, query)
+  const names = selection?.names ?? sources.environments
+  const board: Record<string, EnvironmentSummary> = {}
+  for (const name of names) {
+    const summary = summaryOf(name)
+    if (summary !== undefined) board[name] = summary
+  }
   const snapshot = buildStatusSnapshot({
     now,
     periodStart: new Date(now.getTime() - periodMs),
     intervalMs: sources.intervalMs,
     refreshMs: sources.refreshMs,
-    environments: sources.environments,
-    board: sources.board,
+    environments: names,
+    board,
+    ...(selection === undefined ? {} : { overall: selection.overall }),
     history,
     historyStore: sources.history.kind,
     ...(historyError === undefined ? {} : { historyError }),
@@ -63,5 +78,6 @@ export async function loadSnapshot (sources: SnapshotSources, now: Date, periodM
     components: sources.components,
     links: sources.links
   })
-  return redactValue(snapshot, sources.redact)
+  const page: PageView | undefined = selection === undefined ? undefined : { ...selection.page, previous: null, next: null }
+  return redactValue(selection === undefined ? snapshot : { ...snapshot, summary: selection.counts, page }, sources.redact)
 }

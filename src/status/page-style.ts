@@ -41,4 +41,9 @@ table.components tr{border-bottom:1px solid var(--line);padding:.5rem 0}
 table.components td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
 ul.incidents{padding-left:1.2rem;margin:.25rem 0}
 footer{color:var(--muted);font-size:.9rem}
+ul.counts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0;margin:.25rem 0}
+form.filter{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}
+form.filter label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+form.filter input,form.filter select,form.filter button{font:inherit;max-width:100%}
+nav.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;margin:.75rem 0}
 `

@@ -1,7 +1,7 @@
 import { renderResponseChart } from './chart-svg.js'
 import { escapeHtml, formatDuration, formatMs, formatPercent, formatTime, STATUS_LABEL } from './format.js'
 import { PAGE_STYLE } from './page-style.js'
-import type { ComponentView, EnvironmentView, StatusSnapshot, StatusWord } from './status-snapshot.js'
+import { isPartial, type ComponentView, type EnvironmentView, type PageView, type StatusCounts, type StatusSnapshot, type StatusWord } from './status-snapshot.js'
 
 const e = escapeHtml
 
@@ -73,12 +73,69 @@ function components (list: readonly ComponentView[]): string {
   return `<table class="components"><caption class="sr">Components</caption><thead><tr><th scope="col">Component</th><th scope="col">Status</th><th scope="col">Checked</th><th scope="col">Latency</th><th scope="col">Problem</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
+const WORDS: readonly StatusWord[] = ['down', 'degraded', 'unknown', 'up']
+const count = (n: number): string => n.toLocaleString('en-US')
+
+// Relative links to this route with `?since=` kept (the token never: the redactor would blank it).
+function routeLink (since: string | undefined, params: Record<string, string> = {}): string {
+  const search = new URLSearchParams({ ...(since === undefined ? {} : { since }), ...params }).toString()
+  return search === '' ? 'status' : `status?${search}`
+}
+
+function summarySection (counts: StatusCounts, page: PageView, since: string | undefined): string {
+  const items = WORDS.map((word) => `<li><a href="${e(routeLink(since, { status: word }))}">${statusText(word)}</a> <strong>${count(counts[word])}</strong></li>`).join('')
+  const selected = (word: StatusWord): string => (page.filter.statuses?.length === 1 && page.filter.statuses[0] === word ? ' selected' : '')
+  const options = '<option value="">any status</option>' + WORDS.map((word) => `<option value="${word}"${selected(word)}>${STATUS_LABEL[word]}</option>`).join('')
+  const shownName = page.filter.environments?.join(',') ?? ''
+  return `<section aria-labelledby="summary-heading">
+<h2 id="summary-heading">Summary</h2>
+<ul class="counts" aria-label="Environments by status">${items}</ul>
+<p class="muted">${count(counts.total)} environments. ${page.order === 'attention' ? `Listed ${page.size} a page, those not up first (down, degraded, unknown, then up).` : `Listed ${page.size} a page.`}</p>
+<form class="filter" method="get" action="status" role="search">
+<label>Environment <input name="environment" value="${e(shownName)}" placeholder="e.g. production"></label>
+<label>Status <select name="status">${options}</select></label>
+${since === undefined ? '' : `<input type="hidden" name="since" value="${e(since)}">`}<button type="submit">Show</button>${page.filter.environments === null && page.filter.statuses === null ? '' : ` <a href="${e(routeLink(since))}">Show all</a>`}
+</form>
+</section>
+`
+}
+
+function pager (page: PageView, where: string): string {
+  const first = (page.number - 1) * page.size
+  const range = page.matching === 0 || first >= page.matching
+    ? `no environment on page ${count(page.number)}`
+    : `${count(first + 1)}–${count(Math.min(page.matching, first + page.size))} of ${count(page.matching)}`
+  const previous = page.previous === null ? '' : `<a rel="prev" href="${e(page.previous)}">← Previous</a> `
+  const next = page.next === null ? '' : ` <a rel="next" href="${e(page.next)}">Next →</a>`
+  return `<nav class="pager" aria-label="Pages, ${where}">${previous}<span>Page ${count(page.number)} of ${count(page.pages)} (${range})</span>${next}</nav>`
+}
+
+function environmentsSection (s: StatusSnapshot): string {
+  const page = s.page
+  if (!isPartial(page)) {
+    return s.environments.length === 0 ? '<p class="muted">No environments are monitored.</p>' : s.environments.map(environment).join('\n')
+  }
+  const list = s.environments.length === 0 ? '<p class="muted">No environment matches.</p>' : s.environments.map(environment).join('\n')
+  return `${pager(page, 'top')}
+${list}
+${pager(page, 'bottom')}`
+}
+
+/** Options of renderStatusPage: the title, and the request's `?since=` (kept in its links). */
+export interface PageOptions {
+  readonly title?: string
+  readonly since?: string
+}
+
 /**
  * The status page: one self-contained HTML document (no script, no external asset) that reloads
  * itself every `refresh_seconds` with a meta refresh. Every value is escaped; the caller redacts.
+ * A snapshot of part of the board (`page`, see isPartial) gets the summary by status, a filter
+ * form and the page links above and below its environments; a whole small board looks as ever.
  */
-export function renderStatusPage (snapshot: StatusSnapshot, title = 'Status'): string {
+export function renderStatusPage (snapshot: StatusSnapshot, options: PageOptions = {}): string {
   const s = snapshot
+  const title = options.title ?? 'Status'
   const history = s.history.available
     ? `History: ${s.history.store === 'postgres' ? 'PostgreSQL' : 'memory of this replica'}, ${s.history.retention_days} days kept.`
     : `History unavailable (${e(s.history.error ?? 'the store did not answer')}): showing the latest checks only.`
@@ -101,9 +158,9 @@ export function renderStatusPage (snapshot: StatusSnapshot, title = 'Status'): s
 <p class="muted">Updated ${time(s.generated_at)}; this page reloads every ${e(formatDuration(s.refresh_seconds))}. Period shown: since ${time(s.period.since)}.</p>
 </header>
 <main id="main">
-<section aria-labelledby="environments-heading">
+${isPartial(s.page) && s.summary !== undefined ? summarySection(s.summary, s.page, options.since) : ''}<section aria-labelledby="environments-heading">
 <h2 id="environments-heading">Environments</h2>
-${s.environments.length === 0 ? '<p class="muted">No environments are monitored.</p>' : s.environments.map(environment).join('\n')}
+${environmentsSection(s)}
 </section>
 <section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>

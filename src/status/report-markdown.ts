@@ -1,5 +1,5 @@
 import { escapeMarkdown, formatDuration, formatMs, formatPercent, formatTime, STATUS_LABEL } from './format.js'
-import type { StatusSnapshot } from './status-snapshot.js'
+import { isPartial, type StatusSnapshot } from './status-snapshot.js'
 
 const m = escapeMarkdown
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`
@@ -7,20 +7,35 @@ const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`
 /**
  * The health report in markdown (GitHub flavour), from a status snapshot: pure. Sections, in
  * order: title and time, `## Environments` (status, uptime, percentiles, TLS), `## Incidents`,
- * `## Components`, `## Links`. Every cell is escaped; the caller redacts.
+ * `## Components`, `## Links`. Every cell is escaped; the caller redacts. A snapshot of part of a
+ * board (isPartial) says which part under `## Environments`: counts by status, the
+ * page, and links to the neighbouring pages.
  */
 export function renderMarkdownReport (snapshot: StatusSnapshot): string {
   const s = snapshot
+  const total = s.summary?.total ?? s.environments.length
   const lines: string[] = [
     '# Vigil health report',
     '',
     `Generated ${formatTime(s.generated_at)} for the period since ${formatTime(s.period.since)}.`,
     '',
-    `**Overall: ${STATUS_LABEL[s.status]}** (${s.environments.length} environment${s.environments.length === 1 ? '' : 's'}; checked every ${formatDuration(s.interval_seconds)}; history: ${s.history.available ? s.history.store : `unavailable, ${m(s.history.error ?? 'no answer')}`})`,
+    `**Overall: ${STATUS_LABEL[s.status]}** (${total} environment${total === 1 ? '' : 's'}; checked every ${formatDuration(s.interval_seconds)}; history: ${s.history.available ? s.history.store : `unavailable, ${m(s.history.error ?? 'no answer')}`})`,
     '',
     '## Environments',
     ''
   ]
+  const page = s.page
+  if (isPartial(page)) {
+    const c = s.summary
+    const first = (page.number - 1) * page.size
+    const shown = s.environments.length === 0 ? `none of the ${page.matching.toLocaleString('en-US')} selected` : `${first + 1}–${first + s.environments.length} of the ${page.matching.toLocaleString('en-US')} selected`
+    const filters = [page.filter.environments === null ? undefined : `environment ${m(page.filter.environments.join(', '))}`, page.filter.statuses === null ? undefined : `status ${page.filter.statuses.join(', ')}`].filter((f) => f !== undefined)
+    lines.push(
+      ...(c === undefined ? [] : [`By status: ${c.down} down, ${c.degraded} degraded, ${c.unknown} unknown, ${c.up} up.`, '']),
+      `Page ${page.number} of ${page.pages}: ${shown}${filters.length === 0 ? '' : ` (${filters.join('; ')})`}${page.order === 'attention' ? ', those not up first' : ''}.` +
+        `${page.previous === null ? '' : ` [Previous page](${page.previous})`}${page.next === null ? '' : ` [Next page](${page.next})`}`,
+      '')
+  }
   if (s.environments.length === 0) lines.push('No environments are monitored.')
   else {
     lines.push(

@@ -77,6 +77,43 @@ export interface StatusSnapshot {
   readonly environments: readonly EnvironmentView[]
   readonly components: readonly ComponentView[]
   readonly links: { readonly status_page: string | null, readonly railway_dashboard: string | null, readonly issues: string | null }
+  /** Environments by status, all of them whatever the filter (the routes always send it; the CLI's own snapshot has none). */
+  readonly summary?: StatusCounts
+  /** Which part of the environments `environments` holds (the routes always send it). */
+  readonly page?: PageView
+}
+
+/** How many environments are in each status; `total` is every environment monitored. */
+export interface StatusCounts {
+  readonly total: number
+  readonly up: number
+  readonly degraded: number
+  readonly down: number
+  readonly unknown: number
+}
+
+/** One page of the environments a request selected (docs/status-page.md, "Large boards"). */
+export interface PageView {
+  /** From 1. */
+  readonly number: number
+  /** Environments per page (STATUS_PAGE_SIZE). */
+  readonly size: number
+  /** Pages of the selection (at least 1). */
+  readonly pages: number
+  /** Environments the filters selected, on all pages. */
+  readonly matching: number
+  /** `configured` (a board of STATUS_PAGE_SIZE or fewer) or `attention` (down, degraded, unknown, then up; configured order within each). */
+  readonly order: 'configured' | 'attention'
+  /** The filters applied: environment names as monitored, status words; null when absent. */
+  readonly filter: { readonly environments: readonly string[] | null, readonly statuses: readonly StatusWord[] | null }
+  /** Relative links (same route, filters and `?since=`; never the token) to the neighbouring pages; null at either end. */
+  readonly previous: string | null
+  readonly next: string | null
+}
+
+/** True when a snapshot shows part of the board: a large board, a filter, or a page past the first. */
+export function isPartial (page: PageView | undefined): page is PageView {
+  return page !== undefined && (page.order === 'attention' || page.pages > 1 || page.number > 1 || page.filter.environments !== null || page.filter.statuses !== null)
 }
 
 export interface SnapshotInputs {
@@ -95,6 +132,8 @@ export interface SnapshotInputs {
   readonly retentionMs: number
   readonly components: readonly ComponentState[]
   readonly links: StatusSnapshot['links']
+  /** The overall status when `environments` is a page of a larger board (worst of them all); else computed from `environments`. */
+  readonly overall?: StatusWord
 }
 
 const round3 = (n: number | null): number | null => (n === null ? null : Math.floor(n * 1000) / 1000)
@@ -112,6 +151,26 @@ function series (entries: readonly HistoryEntry[], max: number): Array<{ at: str
   }
   return out
 }
+
+// The board holds this replica's latest check; the history may be newer (the leader's).
+function isBoardNewer (summary: EnvironmentSummary | undefined, entries: readonly HistoryEntry[]): boolean {
+  const latest = entries.at(-1)
+  return summary?.last_checked_at != null && (latest === undefined || Date.parse(summary.last_checked_at) >= latest.checkedAt.getTime())
+}
+
+/**
+ * An environment's status word as its view has it, from its board summary and its history entries
+ * (oldest first): the board's when it is newer, else the latest entry's. Cheap: no uptime, no series.
+ */
+export function currentStatusWord (summary: EnvironmentSummary | undefined, entries: readonly HistoryEntry[]): StatusWord {
+  return statusWord(isBoardNewer(summary, entries) ? summary!.status : entries.at(-1)?.status)
+}
+
+/** The worse of two status words (down, degraded, unknown, up, worst first). */
+export const worseWord = (a: StatusWord, b: StatusWord): StatusWord => (RANK[b] > RANK[a] ? b : a)
+
+/** Sort rank of a status word: 0 for down, 1 degraded, 2 unknown, 3 up (the order of a summarised page). */
+export const attentionRank = (word: StatusWord): number => 3 - RANK[word]
 
 function environmentView (name: string, inputs: SnapshotInputs): EnvironmentView {
   const summary = inputs.board[name]
@@ -133,8 +192,7 @@ function environmentView (name: string, inputs: SnapshotInputs): EnvironmentView
       issue_url: o.endedAt === null ? incident?.issue_url ?? null : null
     }))
   const latest = entries.at(-1)
-  // The board holds this replica's latest check; the history may be newer (the leader's).
-  const boardNewer = summary?.last_checked_at != null && (latest === undefined || Date.parse(summary.last_checked_at) >= latest.checkedAt.getTime())
+  const boardNewer = isBoardNewer(summary, entries)
   const since = statusSince(entries)
   const currentStatus = boardNewer ? summary!.status : latest?.status
   return {
@@ -170,9 +228,9 @@ function componentView (c: ComponentState): ComponentView {
 /** Everything the status page shows, from the board, the history and the components: pure. */
 export function buildStatusSnapshot (inputs: SnapshotInputs): StatusSnapshot {
   const environments = inputs.environments.map((name) => environmentView(name, inputs))
-  const status = environments.length === 0
+  const status = inputs.overall ?? (environments.length === 0
     ? 'unknown'
-    : environments.map((e) => e.status).reduce<StatusWord>((worst, s) => (RANK[s] > RANK[worst] ? s : worst), 'up')
+    : environments.map((e) => e.status).reduce<StatusWord>(worseWord, 'up'))
   return {
     generated_at: inputs.now.toISOString(),
     status,
