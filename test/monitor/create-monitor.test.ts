@@ -1,6 +1,9 @@
 import t from 'tap'
 import { createComponentRegistry } from '../../src/health/component-registry.js'
+import { overallStatus } from '../../src/health/detailed-report.js'
 import { createEnvironmentBoard } from '../../src/health/environment-board.js'
+import { createLifecycle } from '../../src/health/lifecycle.js'
+import { evaluateReadiness } from '../../src/health/readiness.js'
 import { createMetrics } from '../../src/metrics/create-metrics.js'
 import { createMonitor, MAX_WARNING_LINES, UNHEALTHY_AFTER_FAILED_CYCLES, type MonitorOptions } from '../../src/monitor/create-monitor.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
@@ -163,6 +166,9 @@ t.test('a monitor whose every cycle fails turns unhealthy at the third failure i
     details: { consecutive_failed_cycles: 3, last_result: 'failure' }
   })
   t.same(await sample(metrics.monitorConsecutiveFailures), [[{}, 3]])
+  // Optional (product.md): the service is degraded, and stays ready.
+  t.equal(overallStatus(components.list(), []), 'degraded', 'the service reads degraded, not unhealthy')
+  t.same(evaluateReadiness(components.list(), createLifecycle()), { ready: true, reasons: [] }, 'readiness does not drop')
 
   broken = false
   t.equal(await monitor.runOnce(), 'success')
