@@ -23,3 +23,17 @@ test('joinInSlices gives the bytes of parts.join(separator), whatever the slice 
   for (const size of [1, 2, 3, 7, 100]) t.equal((await joinInSlices(parts, '\n', size)).toString('utf8'), parts.join('\n'), `slices of ${size}`)
   t.equal((await joinInSlices([], ',')).length, 0)
 })
+
+test('joinInSlices takes any iterable, reads a generator lazily a slice at a time, and lets the event loop run between slices', async (t) => {
+  const seen: string[] = []
+  function * lines (): Generator<string> {
+    for (let i = 0; i < 5; i++) { seen.push(`made ${i}`); yield `line ${i}` }
+  }
+  setImmediate(() => seen.push('loop'))
+  const joined = await joinInSlices(lines(), '\n', 2)
+  t.equal(joined.toString('utf8'), 'line 0\nline 1\nline 2\nline 3\nline 4')
+  t.same(seen, ['made 0', 'made 1', 'loop', 'made 2', 'made 3', 'made 4'], 'the third line is made only after the loop turned')
+  t.equal((await joinInSlices(new Set(['a', 'b', 'c']), ',', 2)).toString(), 'a,b,c', 'a Set')
+  t.equal((await joinInSlices((function * () {})(), ',')).length, 0, 'an empty generator')
+  t.equal((await joinInSlices(['only'], ',', 1)).toString(), 'only')
+})

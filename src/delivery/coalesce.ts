@@ -49,3 +49,47 @@ export function coalesce (pending: readonly OutboxEntry[], incoming: NewOutboxEn
   }
   return { drop: [], insert: incoming }
 }
+
+/** Most environments a dropped-events log line names; the others are counted. */
+export const DROPPED_NAMED = 10
+
+/** The one log line for the entries one commit dropped (a burst): its fields and message. */
+export interface DroppedSummary {
+  readonly fields: {
+    readonly dropped: number
+    /** Entries dropped per reason (the reason as the report shows it). */
+    readonly reasons: Readonly<Record<string, number>>
+    /** Entries dropped per channel. */
+    readonly channels: Readonly<Record<string, number>>
+    /** The first DROPPED_NAMED environments, each once, in the order dropped. */
+    readonly environments: readonly string[]
+    /** How many more environments had events dropped. */
+    readonly more_environments: number
+  }
+  readonly message: string
+}
+
+/**
+ * One log line for a burst of dropped entries (what one commit dropped), with counts by reason
+ * and channel and the first environments named, instead of a line per entry: an outage of 10,000
+ * environments over before GitHub answered drops thousands at once. Undefined when none was
+ * dropped. The metric (`vigil_incident_deliveries_total{result="dropped"}`) still counts each.
+ */
+export function droppedSummary (dropped: ReadonlyArray<Pick<OutboxEntry, 'environment' | 'channel' | 'lastError'>>): DroppedSummary | undefined {
+  if (dropped.length === 0) return undefined
+  const reasons: Record<string, number> = {}
+  const channels: Record<string, number> = {}
+  const environments = new Set<string>()
+  for (const entry of dropped) {
+    const reason = entry.lastError ?? 'unknown reason'
+    reasons[reason] = (reasons[reason] ?? 0) + 1
+    channels[entry.channel] = (channels[entry.channel] ?? 0) + 1
+    environments.add(entry.environment)
+  }
+  const named = [...environments].slice(0, DROPPED_NAMED)
+  const count = dropped.length
+  return {
+    fields: { dropped: count, reasons, channels, environments: named, more_environments: environments.size - named.length },
+    message: `${count} incident event${count === 1 ? '' : 's'} dropped before delivery`
+  }
+}

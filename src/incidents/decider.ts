@@ -7,6 +7,7 @@ import type { IncidentLog } from '../structured-log.js'
 import { decide, initialState, peakOf, type PolicyAction, type PolicyOptions } from './policy.js'
 import { routeEvent, type ChannelRoute } from './routing.js'
 import { snapshotOf } from '../delivery/snapshot.js'
+import { droppedSummary } from '../delivery/coalesce.js'
 import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
 
 export interface DeciderOptions {
@@ -185,7 +186,8 @@ export function createDecider (options: DeciderOptions): Decider {
     for (const environment of retiring) { leaving.delete(environment); lastDecided.delete(environment) }
     if (adoptionAhead()) await forEachInSlices([...batch], DEFAULT_SLICE_SIZE, ([environment, item]) => { lastDecided.set(environment, item) })
     else lastDecided.clear()
-    for (const entry of dropped) log.info({ module: 'incidents', environment: entry.environment, channel: entry.channel, event: entry.event.kind, reason: entry.lastError }, 'incident event dropped before delivery')
+    const droppedLine = droppedSummary(dropped)
+    if (droppedLine !== undefined) log.info({ module: 'incidents', ...droppedLine.fields }, droppedLine.message)
     if (entries.length > 0) log.info({ module: 'incidents', events: entries.length, dropped: dropped.length }, 'incident events stored for delivery')
     options.onCommitted?.(dropped.map((e) => ({ channel: e.channel, kind: e.event.kind })))
   }

@@ -130,6 +130,11 @@ export function createMetrics (registry: Registry = new Registry(), build: Build
       help: 'How long without a finished cycle counts as stale: two intervals plus the longest a cycle can take (0 while no environment is monitored)',
       registers
     }),
+    monitorConsecutiveFailures: new Gauge({
+      name: 'vigil_monitor_consecutive_failures',
+      help: 'Monitor cycles of this replica that failed in a row (0 after a cycle that ran to its end); the monitor component is unhealthy from 3',
+      registers
+    }),
     monitorLastRun: new Gauge({
       name: 'vigil_monitor_last_run_timestamp_seconds',
       help: 'Unix time at which the latest monitor cycle finished',

@@ -14,7 +14,7 @@ export interface CheckConnector {
   /**
    * A connected socket to `url`'s origin: plain for http, a TLS socket whose handshake is done and
    * verified for https. Rejects with the socket's error, a `TlsProblemsError`, a `ProxyRefusedError`,
-   * or the signal's reason when it aborts.
+   * a `ProxyFailedError`, or the signal's reason when it aborts.
    */
   readonly connect: (url: URL, signal: AbortSignal) => Promise<Socket>
   /** The first TLS observation of `origin` (`https://host:port`), if a connection was made. */
@@ -29,6 +29,19 @@ export class ProxyRefusedError extends Error {
   constructor (readonly proxyStatus: number) {
     super(`proxy answered HTTP ${proxyStatus}`)
     this.name = 'ProxyRefusedError'
+  }
+}
+
+/**
+ * The proxy itself failed before a tunnel opened: no connection to it, no HTTP answer, the
+ * connection closed, or an ordinary answer (a 2xx with a body) where a tunnel was asked for — most
+ * likely `proxy` names something that is not a forward proxy. `cause` is the socket's error.
+ */
+export class ProxyFailedError extends Error {
+  readonly code = 'VIGIL_PROXY_FAILED'
+  constructor (readonly proxyHost: string, readonly ordinaryAnswer: number | undefined, options: { cause?: unknown } = {}) {
+    super(ordinaryAnswer === undefined ? `proxy ${proxyHost} failed` : `proxy ${proxyHost} answered CONNECT with HTTP ${ordinaryAnswer} and a body`, options)
+    this.name = 'ProxyFailedError'
   }
 }
 
@@ -97,11 +110,16 @@ async function tunnel (proxy: URL, host: string, port: number, signal: AbortSign
   // A 2xx opens the tunnel ('connect'); any other answer is an ordinary 'response'.
   const socket = await new Promise<Socket>((resolve, reject) => {
     const fail = (error: unknown): void => { request.destroy(); reject(signal.aborted ? signal.reason : error) }
-    request.once('error', fail)
+    // Errors before a tunnel are the proxy's own (closed, refused, not HTTP), not the target's.
+    request.once('error', (error) => { fail(new ProxyFailedError(proxy.hostname, undefined, { cause: error })) })
     request.once('response', (answer: IncomingMessage) => { answer.destroy(); fail(new ProxyRefusedError(answer.statusCode ?? 0)) })
     request.once('connect', (answer: IncomingMessage, connected: Socket, head: Buffer) => {
       track(connected)
-      if ((answer.statusCode ?? 0) < 200 || (answer.statusCode ?? 0) > 299) { connected.destroy(); fail(new ProxyRefusedError(answer.statusCode ?? 0)); return }
+      const status = answer.statusCode ?? 0
+      if (status < 200 || status > 299) { connected.destroy(); fail(new ProxyRefusedError(status)); return }
+      // A tunnel's 2xx has no body (RFC 9110, 9.3.6): one with a body is an ordinary answer.
+      const length = Number(answer.headers['content-length'] ?? 0)
+      if (answer.headers['transfer-encoding'] !== undefined || length > 0) { connected.destroy(); fail(new ProxyFailedError(proxy.hostname, status)); return }
       if (head.length > 0) connected.unshift(head)
       resolve(connected)
     })

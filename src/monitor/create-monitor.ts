@@ -69,7 +69,10 @@ export interface Monitor {
    * rejects when the checks could not run (the check thread died).
    */
   checkNow: (environment: string, signal?: AbortSignal, options?: CheckNowOptions) => Promise<CheckResult | undefined>
-  /** Marks the `monitor` component degraded when no replica finished a cycle for two intervals plus the longest a cycle can take. */
+  /**
+   * Marks the `monitor` component unhealthy when no replica finished a cycle for two intervals plus
+   * the longest a cycle can take: nothing is watching the environments.
+   */
   checkStaleness: () => void
   /**
    * Replaces the environments checked, from the next cycle on (never during one): new ones are
@@ -88,6 +91,13 @@ export const MONITOR_COMPONENT = 'monitor'
  * first of them and counts the rest (10,000 failing environments are not 10,000 lines a cycle).
  */
 export const MAX_WARNING_LINES = 50
+
+/**
+ * Failed cycles in a row after which the `monitor` component is unhealthy rather than degraded:
+ * nothing is being checked. Gatus's default `failure-threshold` (3): one failure is a blip (and
+ * VigilMonitorCycleFailed warns of it), three are an outage of the monitor itself.
+ */
+export const UNHEALTHY_AFTER_FAILED_CYCLES = 3
 
 /** The staleness limit of a monitor on `targets`: two intervals plus the longest such a cycle can take, in ms. */
 export function staleLimitMs (targets: Parameters<typeof worstCycleMs>[0], intervalMs: number, concurrency: number): number {
@@ -117,6 +127,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   // Until a cycle finishes, staleness counts from the start of the first one (not from start-up).
   let firstStartedAt: Date | undefined
   let lastOutcome: CycleOutcome | undefined
+  // Cycles of this replica that failed in a row (0 after one that ran to its end).
+  let failedInARow = 0
   let lastDurationMs: number | undefined
   // The shown part of the latest results (shownResult): the rest is not kept between cycles.
   let latest: readonly ShownResult[] = []
@@ -132,6 +144,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     last_cycle_seconds: lastDurationMs === undefined ? null : lastDurationMs / 1000,
     last_run_at: lastRunAt?.toISOString() ?? null,
     last_result: lastOutcome ?? null,
+    consecutive_failed_cycles: failedInARow,
     role: leadership.role(),
     leader: leadership.leader().holder,
     leader_last_cycle_at: leadership.leader().lastCycleAt
@@ -189,7 +202,10 @@ export function createMonitor (options: MonitorOptions): Monitor {
       ? Date.parse(leadership.leader().lastCycleAt ?? firstExpected.toISOString())
       : (lastRunAt ?? firstExpected).getTime()
     const ageMs = now().getTime() - reference
-    return ageMs <= staleAfterMs ? undefined : `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s)`
+    if (ageMs <= staleAfterMs) return undefined
+    // A follower checks on its own; what stops with a stale leader is the incident side.
+    const consequence = leadership.role() === 'follower' ? 'so no incident is decided until a replica takes the lead over' : 'so no environment is being checked'
+    return `no monitor cycle has finished for ${Math.round(ageMs / 1000)} s (interval ${intervalMs / 1000} s), ${consequence}`
   }
 
   // Said in the warning and in /health/detailed: what to change so that a cycle fits its interval.
@@ -197,10 +213,20 @@ export function createMonitor (options: MonitorOptions): Monitor {
     `the last cycle took ${latencyMs / 1000} s, longer than the interval (${intervalMs / 1000} s) for ${targets.length} environment(s) at concurrency ${concurrency}: ` +
     'raise `concurrency`, lengthen `interval`, or shorten `timeout`/`attempts`'
 
+  // The status words of the monitor (docs/runbook.md, "state and monitor when something is wrong"):
+  // unhealthy when it watches nothing — UNHEALTHY_AFTER_FAILED_CYCLES failed cycles in a row, or no
+  // cycle finished within the staleness limit; degraded when it watches, but late, alone or after
+  // a failure. The component is optional, so it never makes Vigil unready (product.md).
   const health = (outcome: CycleOutcome, latencyMs: number, error?: string): ProbeResult => {
-    if (outcome === 'failure') return { status: 'degraded', latencyMs, error: `last cycle failed: ${error ?? 'unknown error'}`, details: details() }
+    if (outcome === 'failure') {
+      const reason = error ?? 'unknown error'
+      if (failedInARow >= UNHEALTHY_AFTER_FAILED_CYCLES) {
+        return { status: 'unhealthy', latencyMs, error: `the last ${failedInARow} cycles failed, so no environment is being checked: ${reason}`, details: details() }
+      }
+      return { status: 'degraded', latencyMs, error: `last cycle failed: ${reason}`, details: details() }
+    }
     const stale = staleness()
-    if (stale !== undefined) return { status: 'degraded', latencyMs, error: stale, details: details() }
+    if (stale !== undefined) return { status: 'unhealthy', latencyMs, error: stale, details: details() }
     if (latencyMs > intervalMs) return { status: 'degraded', latencyMs, error: overrun(latencyMs), details: details() }
     if (leadership.role() === 'unknown') {
       return { status: 'degraded', latencyMs, error: 'the state database cannot say which replica leads: this replica checks on its own and incident decisions wait', details: details() }
@@ -254,6 +280,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
     const finished = now()
     lastRunAt = finished
     lastOutcome = outcome
+    failedInARow = outcome === 'failure' ? failedInARow + 1 : 0
+    metrics.monitorConsecutiveFailures.set(failedInARow)
     metrics.monitorRuns.inc({ result: outcome })
     metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
@@ -296,7 +324,7 @@ export function createMonitor (options: MonitorOptions): Monitor {
     setTargets (next) { pending = next },
     checkStaleness () {
       const stale = staleness()
-      if (stale !== undefined) components.record(MONITOR_COMPONENT, { status: 'degraded', latencyMs: 0, error: stale, details: details() })
+      if (stale !== undefined) components.record(MONITOR_COMPONENT, { status: 'unhealthy', latencyMs: 0, error: stale, details: details() })
     },
     async close () {
       controller.abort()

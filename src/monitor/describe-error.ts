@@ -56,15 +56,35 @@ function codesOf (error: unknown): string[] {
   return codes
 }
 
+// The proxy's own failures (check-dispatcher.ts ProxyFailedError), said as such: a `proxy` that
+// names a plain web server otherwise read "connection closed by the server", as if the target had.
+const NOT_A_PROXY = '(not a forward proxy?)'
+const PROXY_PHRASES: Readonly<Record<string, string>> = {
+  VIGIL_CLOSED_BY_SERVER: `it closed the connection without answering CONNECT ${NOT_A_PROXY}`,
+  VIGIL_INVALID_HTTP: `it did not answer CONNECT in HTTP ${NOT_A_PROXY}`
+}
+
+function describeProxyFailure (error: { proxyHost?: unknown, ordinaryAnswer?: unknown, cause?: unknown }): TransportFailure {
+  if (typeof error.ordinaryAnswer === 'number') {
+    return { kind: 'connection', error: `proxy failed: it answered CONNECT like an ordinary request (HTTP ${error.ordinaryAnswer} with a body), not with a tunnel ${NOT_A_PROXY}` }
+  }
+  const codes = codesOf(error.cause)
+  const phrase = codes.map((c) => PROXY_PHRASES[c]).find((p) => p !== undefined)
+  // DNS, TLS (an https proxy) and socket errors: as for a target, named for the proxy's host.
+  const inner = phrase ?? describeError(error.cause, String(error.proxyHost)).error
+  return { kind: 'connection', error: `proxy failed: ${inner}` }
+}
+
 /**
  * Classifies an error of the check transport (node:net, node:tls, node:http, the proxy tunnel)
- * into a short, redaction-safe phrase.
+ * into a short, redaction-safe phrase. Failures of the proxy itself start with `proxy`.
  */
 export function describeError (error: unknown, host: string): TransportFailure {
   const problems = tlsProblemsOf(error)
   if (problems !== undefined) return { kind: 'tls', error: problems.join('; '), problems }
-  const { proxyStatus } = error as { proxyStatus?: unknown }
+  const { proxyStatus, code: errorCode } = (error ?? {}) as { proxyStatus?: unknown, code?: unknown }
   if (typeof proxyStatus === 'number') return { kind: 'connection', error: `proxy refused the tunnel (HTTP ${proxyStatus})` }
+  if (errorCode === 'VIGIL_PROXY_FAILED') return describeProxyFailure(error as object)
   const codes = codesOf(error)
   if (codes.some((c) => DNS_CODES.has(c))) return { kind: 'dns', error: `DNS resolution failed for ${host}` }
   for (const code of codes) {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { coalesce } from '../../src/delivery/coalesce.js'
+import { coalesce, droppedSummary, DROPPED_NAMED } from '../../src/delivery/coalesce.js'
 import type { IncidentEvent, NewOutboxEntry, OutboxEntry } from '../../src/delivery/types.js'
 import { snapshotOf } from '../../src/delivery/snapshot.js'
 import { checkResult } from '../support/check-results.js'
@@ -63,4 +63,18 @@ t.test('changed and changed back before anything was sent: nothing to say, both 
   const plan = coalesce([first], incoming(withFailures(['HTTP 500'], ['HTTP 502'])))
   t.same(plan.drop.map((d) => [d.id, d.reason]), [[first.id, 'changed back before it was sent']])
   t.equal(plan.insert, null)
+})
+
+t.test('droppedSummary: one line for a burst, counts by reason and channel, the first environments named once each', async (t) => {
+  t.equal(droppedSummary([]), undefined, 'nothing dropped, nothing logged')
+  const entries = Array.from({ length: 25 }, (_, i) => ({
+    environment: `env-${i % 12}`, channel: i % 5 === 0 ? 'pager' : 'github', lastError: i % 2 === 0 ? 'the incident resolved before it was sent' : 'changed back before it was sent'
+  }))
+  const summary = droppedSummary(entries)
+  t.equal(summary?.message, '25 incident events dropped before delivery')
+  t.same(summary?.fields.reasons, { 'the incident resolved before it was sent': 13, 'changed back before it was sent': 12 })
+  t.same(summary?.fields.channels, { pager: 5, github: 20 })
+  t.same(summary?.fields.environments, Array.from({ length: DROPPED_NAMED }, (_, i) => `env-${i}`))
+  t.equal(summary?.fields.more_environments, 2)
+  t.equal(droppedSummary([{ environment: 'preview', channel: 'github', lastError: null }])?.message, '1 incident event dropped before delivery')
 })

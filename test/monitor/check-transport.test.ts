@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { createServer, type AddressInfo } from 'node:net'
 import t from 'tap'
-import { proxyFor } from '../../src/monitor/check-dispatcher.js'
+import { ProxyFailedError, proxyFor } from '../../src/monitor/check-dispatcher.js'
 import { checkEnvironment } from '../../src/monitor/check-environment.js'
 import { describeError } from '../../src/monitor/describe-error.js'
 import { redirected } from '../../src/monitor/send-request.js'
@@ -52,6 +52,19 @@ t.test('describeError names node:http\'s own errors with the transport phrases',
   const parse = Object.assign(new Error('Parse Error: Expected HTTP/'), { code: 'HPE_INVALID_CONSTANT' })
   t.same(describeError(parse, 'h'), { kind: 'connection', error: 'invalid HTTP response' })
   t.same(describeError({ proxyStatus: 407 }, 'h'), { kind: 'connection', error: 'proxy refused the tunnel (HTTP 407)' })
+})
+
+t.test('describeError says the proxy failed when the error is the proxy\'s own, with the same phrases otherwise', async (t) => {
+  const hangUp = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+  t.same(describeError(new ProxyFailedError('proxy.internal', undefined, { cause: hangUp }), 'target.example'),
+    { kind: 'connection', error: 'proxy failed: it closed the connection without answering CONNECT (not a forward proxy?)' })
+  const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+  t.same(describeError(new ProxyFailedError('proxy.internal', undefined, { cause: reset }), 'target.example'), { kind: 'connection', error: 'proxy failed: connection reset' })
+  const dns = Object.assign(new Error('getaddrinfo ENOTFOUND proxy.internal'), { code: 'ENOTFOUND' })
+  t.same(describeError(new ProxyFailedError('proxy.internal', undefined, { cause: dns }), 'target.example'),
+    { kind: 'connection', error: 'proxy failed: DNS resolution failed for proxy.internal' }, 'the proxy\'s host, not the target\'s')
+  t.same(describeError(new ProxyFailedError('proxy.internal', 200), 'target.example'),
+    { kind: 'connection', error: 'proxy failed: it answered CONNECT like an ordinary request (HTTP 200 with a body), not with a tunnel (not a forward proxy?)' })
 })
 
 t.test('a server that closes the connection without answering, and one that answers garbage', async (t) => {

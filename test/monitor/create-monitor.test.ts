@@ -1,8 +1,11 @@
 import t from 'tap'
 import { createComponentRegistry } from '../../src/health/component-registry.js'
+import { overallStatus } from '../../src/health/detailed-report.js'
 import { createEnvironmentBoard } from '../../src/health/environment-board.js'
+import { createLifecycle } from '../../src/health/lifecycle.js'
+import { evaluateReadiness } from '../../src/health/readiness.js'
 import { createMetrics } from '../../src/metrics/create-metrics.js'
-import { createMonitor, MAX_WARNING_LINES, type MonitorOptions } from '../../src/monitor/create-monitor.js'
+import { createMonitor, MAX_WARNING_LINES, UNHEALTHY_AFTER_FAILED_CYCLES, type MonitorOptions } from '../../src/monitor/create-monitor.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { testTarget } from '../support/targets.js'
@@ -117,12 +120,12 @@ t.test('with no known leader (state database down) the replica checks anyway and
   t.match(components.get('monitor'), { status: 'degraded', error: /incident decisions wait/ })
 })
 
-t.test('a follower that sees no cycle by the leader for two intervals reports the monitor degraded', async (t) => {
+t.test('a follower that sees no cycle by the leader for two intervals reports the monitor unhealthy: no incident is decided', async (t) => {
   const clock = Date.parse('2026-11-26T10:00:00Z')
   const leadership = leadershipAs('follower', new Date(clock - 3 * 60_000).toISOString())
   const { monitor, components } = setup({ leadership, now: () => new Date(clock) })
   monitor.checkStaleness()
-  t.match(components.get('monitor'), { status: 'degraded', error: /no monitor cycle has finished for 180 s/ })
+  t.match(components.get('monitor'), { status: 'unhealthy', error: /^no monitor cycle has finished for 180 s \(interval 60 s\), so no incident is decided until a replica takes the lead over$/ })
 })
 
 t.test('the leader tells the others when it finished a cycle', async (t) => {
@@ -145,7 +148,35 @@ t.test('a check that throws is counted as a failed cycle, never thrown, with the
   t.notMatch(state?.error, /ghp_abcdefgh12345678/)
 })
 
-t.test('the monitor component turns degraded when no cycle finished for two intervals plus the longest cycle', async (t) => {
+t.test('a monitor whose every cycle fails turns unhealthy at the third failure in a row, stays optional, and a cycle that runs to its end clears it', async (t) => {
+  let broken = true
+  const { monitor, metrics, components } = setup({
+    cycle: { check: async (target) => { if (broken) throw new Error('the check thread exited (code 1)'); return resultFor(target, 'healthy') } }
+  })
+  const seen: Array<string | undefined> = []
+  for (let i = 0; i < UNHEALTHY_AFTER_FAILED_CYCLES; i++) {
+    t.equal(await monitor.runOnce(), 'failure')
+    seen.push(components.get('monitor')?.status)
+  }
+  t.same(seen, ['degraded', 'degraded', 'unhealthy'], 'one or two failures are a blip, three an outage of the monitor')
+  t.match(components.get('monitor'), {
+    status: 'unhealthy',
+    required: false,
+    error: 'the last 3 cycles failed, so no environment is being checked: the check thread exited (code 1)',
+    details: { consecutive_failed_cycles: 3, last_result: 'failure' }
+  })
+  t.same(await sample(metrics.monitorConsecutiveFailures), [[{}, 3]])
+  // Optional (product.md): the service is degraded, and stays ready.
+  t.equal(overallStatus(components.list(), []), 'degraded', 'the service reads degraded, not unhealthy')
+  t.same(evaluateReadiness(components.list(), createLifecycle()), { ready: true, reasons: [] }, 'readiness does not drop')
+
+  broken = false
+  t.equal(await monitor.runOnce(), 'success')
+  t.match(components.get('monitor'), { status: 'healthy', details: { consecutive_failed_cycles: 0 } })
+  t.same(await sample(metrics.monitorConsecutiveFailures), [[{}, 0]])
+})
+
+t.test('the monitor component turns unhealthy when no cycle finished for two intervals plus the longest cycle', async (t) => {
   let clock = Date.parse('2026-11-26T10:00:00Z')
   const { monitor, components, metrics } = setup({ now: () => new Date(clock) })
   await monitor.runOnce()
@@ -156,8 +187,8 @@ t.test('the monitor component turns degraded when no cycle finished for two inte
   t.equal(components.get('monitor')?.status, 'healthy', 'exactly the limit is still fine')
   clock += 1000
   monitor.checkStaleness()
-  t.equal(components.get('monitor')?.status, 'degraded')
-  t.match(components.get('monitor')?.error, /no monitor cycle has finished/)
+  t.equal(components.get('monitor')?.status, 'unhealthy')
+  t.match(components.get('monitor')?.error, /^no monitor cycle has finished for 123 s \(interval 60 s\), so no environment is being checked$/)
   await monitor.runOnce()
   t.equal(components.get('monitor')?.status, 'healthy')
 })
