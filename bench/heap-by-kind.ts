@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { monitorFileText } from './support/monitor-file.js'
-import { procStatusMb, ROOT, startServerProcess } from './support/server-process.js'
+import { deployedNodeOptions, procStatusMb, ROOT, startServerProcess } from './support/server-process.js'
 
 const SIZE = Number(process.env.BENCH_HEAP_SIZE ?? 10_000)
 const SETTLE_MS = Number(process.env.BENCH_HEAP_SETTLE_MS ?? 8000)
@@ -44,7 +44,7 @@ const target = await startServerProcess('bench/support/target-server.mjs')
 try {
   const file = join(dir, 'monitor.yml')
   writeFileSync(file, monitorFileText(SIZE, Number(new URL(target.url).port), { concurrency: 100 }))
-  const child = spawn(process.execPath, [`--diagnostic-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', 'dist/server.js'], {
+  const child = spawn(process.execPath, [`--diagnostic-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', ...deployedNodeOptions(), 'dist/server.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MONITOR_CONFIG: file, MONITOR_INTERVAL: '1h' },
     stdio: ['ignore', 'pipe', 'inherit']

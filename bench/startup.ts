@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { writeMonitorFile } from './support/monitor-file.js'
-import { ROOT } from './support/server-process.js'
+import { deployedNodeOptions, ROOT } from './support/server-process.js'
 
 // `npx tsx bench/startup.ts` (after `npm run build`) or `npm run bench -- startup`. Overrides:
 // BENCH_STARTUP_RUNS (default 5), BENCH_STARTUP_MANY (default 10000), and BENCH_STARTUP_BASE, the
@@ -31,7 +31,7 @@ function cpuMsOf (pid: number): number {
 
 async function firstHealthy (env: Record<string, string>, server = 'dist/server.js'): Promise<StartupRun> {
   const started = performance.now()
-  const child = spawn(process.execPath, [server], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' })
+  const child = spawn(process.execPath, [...(server === 'dist/server.js' ? deployedNodeOptions() : []), server], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' })
   try {
     for (;;) {
       try {

@@ -29,10 +29,26 @@ export function procCpuMs (pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-/** Starts `node <script>` (through tsx for a .ts script) with PORT=0 and resolves once it logs the address it listens on. */
+/**
+ * The Node options Vigil is deployed with: those of railway.json's `deploy.startCommand`
+ * (`node --max-semi-space-size=4 dist/server.js` → `['--max-semi-space-size=4']`), so that the
+ * benches measure Vigil as Railway runs it. Throws when the start command is not `node … dist/server.js`.
+ */
+export function deployedNodeOptions (): string[] {
+  const { deploy } = JSON.parse(readFileSync(`${ROOT}railway.json`, 'utf8')) as { deploy: { startCommand: string } }
+  const words = deploy.startCommand.trim().split(/\s+/)
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/server.js') throw new Error(`railway.json's startCommand is not \`node … dist/server.js\`: ${deploy.startCommand}`)
+  return words.slice(1, -1)
+}
+
+/**
+ * Starts `node <script>` (through tsx for a .ts script; `dist/server.js` with the deployed Node
+ * options, deployedNodeOptions) with PORT=0 and resolves once it logs the address it listens on.
+ */
 export async function startServerProcess (script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const child = spawn(process.execPath, [...loader, script], {
+  const options = script === 'dist/server.js' ? deployedNodeOptions() : []
+  const child = spawn(process.execPath, [...options, ...loader, script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit']
