@@ -1,17 +1,13 @@
 import t from 'tap'
-import { createComponentRegistry } from '../../src/health/component-registry.js'
 import { overallStatus } from '../../src/health/detailed-report.js'
-import { createEnvironmentBoard } from '../../src/health/environment-board.js'
 import { createLifecycle } from '../../src/health/lifecycle.js'
 import { evaluateReadiness } from '../../src/health/readiness.js'
-import { createMetrics } from '../../src/metrics/create-metrics.js'
 import { createMonitor, MAX_WARNING_LINES, UNHEALTHY_AFTER_FAILED_CYCLES, type MonitorOptions } from '../../src/monitor/create-monitor.js'
 import type { CheckResult, CycleLeadership, EnvironmentTarget, IncidentIntake, IncidentLink, LeadershipRole } from '../../src/monitor/types.js'
 import { createRedactor } from '../../src/redact.js'
 import { testTarget } from '../support/targets.js'
+import { monitorParts, quietLog as quiet } from '../support/monitor-parts.js'
 import { waitFor } from '../support/wait-for.js'
-
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
 /** An intake that records what it is handed and answers with fixed links. */
 function recordingIntake (links: Record<string, IncidentLink> = {}): IncidentIntake & { submitted: CheckResult[][] } {
@@ -47,17 +43,10 @@ function setup (overrides: Partial<MonitorOptions> = {}) {
     testTarget('https://staging.example.com', { name: 'staging' })
   ]
   const statuses: Record<string, CheckResult['status']> = { production: 'unhealthy', staging: 'healthy' }
-  const parts = {
-    targets,
-    intervalMs: 60_000,
-    metrics: createMetrics(),
-    environments: createEnvironmentBoard(),
-    components: createComponentRegistry(),
-    redact: createRedactor([]),
-    log: quiet,
+  const parts = monitorParts(targets, {
     cycle: { check: async (target: EnvironmentTarget) => resultFor(target, statuses[target.name] ?? 'healthy') },
     ...overrides
-  }
+  })
   return { ...parts, monitor: createMonitor(parts) }
 }
 

@@ -2,16 +2,13 @@ import { once } from 'node:events'
 import { setTimeout } from 'node:timers/promises'
 import type { Worker } from 'node:worker_threads'
 import t, { type Test } from 'tap'
-import { createComponentRegistry } from '../../src/health/component-registry.js'
-import { createEnvironmentBoard } from '../../src/health/environment-board.js'
-import { createMetrics } from '../../src/metrics/create-metrics.js'
 import { createCheckThread } from '../../src/monitor/check-thread.js'
 import { RESULT_FLUSH_MS } from '../../src/monitor/check-thread-protocol.js'
 import { createMonitor } from '../../src/monitor/create-monitor.js'
 import type { EnvironmentTarget } from '../../src/monitor/types.js'
-import { createRedactor } from '../../src/redact.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
 import { testTarget } from '../support/targets.js'
+import { monitorParts } from '../support/monitor-parts.js'
 import { waitFor } from '../support/wait-for.js'
 
 let server: TargetServer
@@ -23,16 +20,10 @@ t.beforeEach(() => { server.hits.clear(); server.set('/health', 'healthy') })
 function monitorInThread (t: Test, targets: readonly EnvironmentTarget[], maxRestarts?: number) {
   const workers: Worker[] = []
   const errors: string[] = []
-  const parts = {
-    targets,
-    intervalMs: 60_000,
-    metrics: createMetrics(),
-    environments: createEnvironmentBoard(),
-    components: createComponentRegistry(),
-    redact: createRedactor([]),
+  const parts = monitorParts(targets, {
     log: { info: () => {}, warn: () => {}, error: (_: object, msg: string) => { errors.push(msg) } },
     runner: createCheckThread({ secrets: [], onStart: (worker) => { workers.push(worker) }, ...(maxRestarts === undefined ? {} : { maxRestarts }) })
-  }
+  })
   const monitor = createMonitor(parts)
   t.teardown(() => monitor.close())
   return { ...parts, monitor, workers, errors }
