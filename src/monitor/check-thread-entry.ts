@@ -1,7 +1,6 @@
-import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { createRedactor } from '../redact.js'
-import { CHECK_THREAD_NICENESS, RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
+import { RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
 import { checkEnvironment } from './check-environment.js'
 import { checkEach } from './run-cycle.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
@@ -12,12 +11,6 @@ import type { CheckResult, EnvironmentTarget } from './types.js'
 const port = parentPort
 if (port === null) throw new Error('check-thread-entry runs only as a worker thread (monitor/check-thread.ts)')
 const redact = createRedactor((workerData as CheckThreadData).secrets)
-try {
-  // This thread only (pid 0: the calling thread on Linux), below the server's thread.
-  setPriority(CHECK_THREAD_NICENESS)
-} catch {
-  // A platform without per-thread priorities, or a sandbox refusing it: checks run at the server's priority.
-}
 const arriving = new Map<number, EnvironmentTarget[]>()
 const running = new Map<number, AbortController>()
 const send = (message: FromCheckThread): void => { port.postMessage(message) }

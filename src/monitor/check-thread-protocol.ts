@@ -37,11 +37,3 @@ export const RESULT_BATCH_SIZE = 200
  * that dies has told which checks it was in the middle of and lost almost nothing that finished.
  */
 export const RESULT_FLUSH_MS = 10
-
-/**
- * The check thread's nice value (Linux: per thread; `os.setPriority` in the thread sets its own).
- * Where CPU is short, the scheduler gives the server's thread (Railway's probe, `/health`, the
- * scrapes) about ten times the check thread's share; on an idle machine it changes nothing. Only
- * ever raised: lowering it back would need privileges.
- */
-export const CHECK_THREAD_NICENESS = 10

@@ -1,10 +1,9 @@
 import { once } from 'node:events'
-import { readdirSync, readFileSync } from 'node:fs'
 import { setTimeout } from 'node:timers/promises'
 import type { Worker } from 'node:worker_threads'
 import t, { type Test } from 'tap'
 import { CHECK_THREAD_IDLE_MS, checkThreadIdleMs, createCheckThread, type CheckThreadOptions } from '../../src/monitor/check-thread.js'
-import { CHECK_THREAD_NICENESS, RESULT_FLUSH_MS } from '../../src/monitor/check-thread-protocol.js'
+import { RESULT_FLUSH_MS } from '../../src/monitor/check-thread-protocol.js'
 import type { CycleRunner } from '../../src/monitor/cycle-runner.js'
 import { runCycle } from '../../src/monitor/run-cycle.js'
 import type { CheckResult } from '../../src/monitor/types.js'
@@ -181,16 +180,4 @@ t.test('the thread stays through to the next cycle at intervals up to a minute, 
   t.equal(checkThreadIdleMs(15_000), 15_000 + CHECK_THREAD_IDLE_MS)
   t.equal(checkThreadIdleMs(60_000), 60_000 + CHECK_THREAD_IDLE_MS)
   t.equal(checkThreadIdleMs(15 * 60_000), CHECK_THREAD_IDLE_MS)
-})
-
-t.test('the check thread runs at a lower priority than the server\'s thread (Linux: a nice value per thread)', { skip: process.platform !== 'linux' }, async (t) => {
-  const server = await startTargetServer()
-  t.teardown(() => server.close())
-  const niceOf = (task: string): number => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])
-  const before = new Set(readdirSync('/proc/self/task'))
-  const { run } = thread(t)
-  await run([testTarget(server.url)], new AbortController().signal)
-  const started = readdirSync('/proc/self/task').filter((task) => !before.has(task))
-  t.same(started.map(niceOf).filter((nice) => nice === CHECK_THREAD_NICENESS), [CHECK_THREAD_NICENESS], 'one new thread, the check thread, runs at the lower priority')
-  t.equal(niceOf(String(process.pid)), 0, 'the server\'s thread keeps its priority')
 })
