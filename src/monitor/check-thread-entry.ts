@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createRedactor } from '../redact.js'
 import { RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
-import { checkEnvironment } from './check-environment.js'
 import { checkEach } from './run-cycle.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 
@@ -39,15 +38,14 @@ async function run (id: number, targets: readonly EnvironmentTarget[], concurren
   }
   const soon = (): void => { timer ??= setTimeout(flush, RESULT_FLUSH_MS) }
   try {
-    const check = async (target: EnvironmentTarget, deps: Parameters<typeof checkEnvironment>[1]): Promise<CheckResult> => {
+    const onStart = (): void => {
       started++
       // The first checks are told at once, before their requests leave: a thread stuck or out
       // of memory in one of them has said which it was in the middle of.
       if (startedSent === 0) immediate ??= setImmediate(flush)
       else soon()
-      return await checkEnvironment(target, deps)
     }
-    await checkEach(targets, { concurrency, redact, signal: controller.signal, check }, (index, result) => {
+    await checkEach(targets, { concurrency, redact, signal: controller.signal, onStart }, (index, result) => {
       indices.push(index)
       results.push(result)
       if (results.length >= RESULT_BATCH_SIZE) flush()

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
-import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js'
+import { DEFAULT_MAX_BODY_BYTES, LARGE_BODY_BUDGET_MIB } from './body-limit.js'
 import { DEFAULT_CONCURRENCY, type CycleRunner } from './cycle-runner.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 import { worstCycleMs } from './worst-case.js'
@@ -18,10 +18,10 @@ export const CHECK_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128
 
 /**
  * CHECK_THREAD_LIMITS with room for what the targets allow past the default body size: the
- * `concurrency` largest `max_body_size` values above 1 MiB, three times over (the bytes, the text
- * decoded from them, and a `json` condition's parse), added to the old generation. Without it one
- * environment with `max_body_size: 100MiB` answering 54 MB of JSON took the thread out of memory on
- * every cycle, and with it the checks of every other environment.
+ * `concurrency` largest `max_body_size` values above 1 MiB, at most LARGE_BODY_BUDGET_MIB of them
+ * (no more are read at once), three times over (the bytes, the text decoded from them, and a
+ * `json` condition's parse), added to the old generation. Without it one environment with
+ * `max_body_size: 100MiB` answering 54 MB of JSON took the thread out of memory on every cycle.
  */
 export function checkThreadLimits (targets: ReadonlyArray<Pick<EnvironmentTarget, 'maxBodyBytes'>>, concurrency: number): ResourceLimits {
   const extraBytes = targets
@@ -29,7 +29,7 @@ export function checkThreadLimits (targets: ReadonlyArray<Pick<EnvironmentTarget
     .filter((bytes) => bytes > 0)
     .sort((a, b) => b - a)
     .slice(0, Math.max(1, concurrency))
-    .reduce((sum, bytes) => sum + bytes, 0)
+    .reduce((sum, bytes) => Math.min(sum + bytes, LARGE_BODY_BUDGET_MIB * DEFAULT_MAX_BODY_BYTES), 0)
   return { ...CHECK_THREAD_LIMITS, maxOldGenerationSizeMb: CHECK_THREAD_LIMITS.maxOldGenerationSizeMb! + Math.ceil((3 * extraBytes) / 1_048_576) }
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { LARGE_BODY_BUDGET_MIB } from '../../src/monitor/body-limit.js'
 import { CHECK_THREAD_LIMITS, checkThreadLimits, createCheckThread } from '../../src/monitor/check-thread.js'
 import { startTargetServer } from '../support/target-server.js'
 import { testTarget } from '../support/targets.js'
@@ -11,6 +12,8 @@ t.test('the thread\'s heap grows by three times what the concurrency largest bod
   t.equal(checkThreadLimits([{ maxBodyBytes: 101 * MiB }], 100).maxOldGenerationSizeMb, base + 300)
   t.equal(checkThreadLimits([{ maxBodyBytes: 11 * MiB }, { maxBodyBytes: 21 * MiB }, { maxBodyBytes: 6 * MiB }], 2).maxOldGenerationSizeMb, base + 3 * (20 + 10), 'only as many bodies as are read at once')
   t.equal(checkThreadLimits([{ maxBodyBytes: 11 * MiB }], 100).maxYoungGenerationSizeMb, CHECK_THREAD_LIMITS.maxYoungGenerationSizeMb)
+  const many = Array.from({ length: 100 }, () => ({ maxBodyBytes: 101 * MiB }))
+  t.equal(checkThreadLimits(many, 100).maxOldGenerationSizeMb, base + 3 * LARGE_BODY_BUDGET_MIB, 'no more than the large-body budget is read at once')
 })
 
 t.test('one environment allowed a big JSON answer is checked in a heap sized for it, not out of memory', async (t) => {

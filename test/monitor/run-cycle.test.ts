@@ -1,4 +1,5 @@
 import t from 'tap'
+import { LARGE_BODY_BUDGET_MIB, largeBodyWeight } from '../../src/monitor/body-limit.js'
 import { runCycle } from '../../src/monitor/run-cycle.js'
 import type { CheckResult, EnvironmentTarget } from '../../src/monitor/types.js'
 import { startTargetServer } from '../support/target-server.js'
@@ -32,6 +33,39 @@ t.test('never more checks in flight than the concurrency limit', async (t) => {
   t.equal(results.length, 50)
   t.equal(peak, 7)
   t.same(results.map((r) => r.environment), targets.map((target) => target.name))
+})
+
+t.test('checks allowed big bodies share the large-body budget; the others never wait for it', async (t) => {
+  const MiB = 1_048_576
+  let largeMiB = 0
+  let peakLargeMiB = 0
+  let peakSmall = 0
+  let small = 0
+  const check = async (target: EnvironmentTarget): Promise<CheckResult> => {
+    const weight = largeBodyWeight(target)
+    if (weight > 0) largeMiB += weight
+    else small += 1
+    peakLargeMiB = Math.max(peakLargeMiB, largeMiB)
+    peakSmall = Math.max(peakSmall, small)
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+    if (weight > 0) largeMiB -= weight
+    else small -= 1
+    return { environment: target.name, status: 'healthy' } as CheckResult
+  }
+  // 100 MiB each: two fit the 256 MiB budget; a target allowed more than the budget runs alone.
+  const targets = [
+    ...Array.from({ length: 10 }, (_, i) => testTarget('http://127.0.0.1:1', { name: `big-${i}`, maxBodyBytes: 100 * MiB })),
+    testTarget('http://127.0.0.1:1', { name: 'huge', maxBodyBytes: 1024 * MiB }),
+    ...Array.from({ length: 20 }, (_, i) => testTarget('http://127.0.0.1:1', { name: `small-${i}` }))
+  ]
+  const started: number[] = []
+  // Concurrency for all 31: only the budget holds any check back.
+  const results = await runCycle(targets, { concurrency: 40, check, onStart: (index) => { started.push(index) } })
+  t.same(results.map((r) => r.environment), targets.map((target) => target.name))
+  t.ok(peakLargeMiB <= LARGE_BODY_BUDGET_MIB, `never more than the budget of large bodies at once (peak ${peakLargeMiB} MiB)`)
+  t.ok(peakLargeMiB >= 200, 'two 100 MiB checks fit it together')
+  t.equal(peakSmall, 20, 'checks at the default size run alongside, never waiting')
+  t.same(started, targets.map((_, i) => i), 'targets take their turn in order')
 })
 
 t.test('no targets, no checks', async (t) => {
