@@ -48,6 +48,23 @@ interface HistoryRow {
 const INSERT = `INSERT INTO vigil_check_history (environment, checked_at, status, response_time_ms, http_status, tls_days_left)
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::integer[], $5::integer[], $6::integer[])
   ON CONFLICT DO NOTHING`
+const SELECT = 'SELECT environment, checked_at, status, response_time_ms, http_status, tls_days_left FROM vigil_check_history'
+/**
+ * The statements of `read(since, environments)` and `latest` ($1 since, $2 the names), exported for
+ * their plans' test. The asked environments' rows: `environment = ANY($2)` with the range on
+ * checked_at is a range scan per environment of the primary key (environment, checked_at), however
+ * long the table. The newest row per environment: one backward step of the primary key each (a
+ * nested loop over the names), where DISTINCT ON would read every row of the period.
+ */
+export const READ_SOME = `${SELECT} WHERE environment = ANY($2::text[]) AND checked_at >= $1 ORDER BY environment, checked_at`
+export const LATEST = `SELECT h.* FROM unnest($2::text[]) AS e(name) CROSS JOIN LATERAL (
+  ${SELECT} WHERE environment = e.name AND checked_at >= $1 ORDER BY checked_at DESC LIMIT 1) h`
+/** Rows turned into entries between two turns of the event loop. */
+const READ_SLICE_ROWS = 5_000
+
+const entryOf = (row: HistoryRow): HistoryEntry =>
+  ({ environment: row.environment, checkedAt: row.checked_at, status: row.status, responseTimeMs: row.response_time_ms, httpStatus: row.http_status, tlsDaysLeft: row.tls_days_left })
+
 // The cut-off comes from the database's clock, the same for every replica.
 const PRUNE = `DELETE FROM vigil_check_history WHERE ctid = ANY(ARRAY(
   SELECT ctid FROM vigil_check_history WHERE checked_at < now() - $1 * interval '1 millisecond' LIMIT $2))`
@@ -156,20 +173,30 @@ export function createPgHistory (options: PgHistoryOptions) {
         flush()
       })
     },
-    async read (since) {
+    async read (since: Date, environments?: readonly string[]) {
       const rows = await timed('read', async () => {
         await schema()
-        const { rows } = await pool.query<HistoryRow>(
-          `SELECT environment, checked_at, status, response_time_ms, http_status, tls_days_left
-           FROM vigil_check_history WHERE checked_at >= $1 ORDER BY environment, checked_at`, [since])
+        const { rows } = environments === undefined
+          ? await pool.query<HistoryRow>(`${SELECT} WHERE checked_at >= $1 ORDER BY environment, checked_at`, [since])
+          : await pool.query<HistoryRow>(READ_SOME, [since, environments])
         return rows
       })
       const found = new Map<string, HistoryEntry[]>()
-      for (const row of rows) {
+      await forEachInSlices(rows, READ_SLICE_ROWS, (row) => {
         let list = found.get(row.environment)
         if (list === undefined) found.set(row.environment, list = [])
-        list.push({ environment: row.environment, checkedAt: row.checked_at, status: row.status, responseTimeMs: row.response_time_ms, httpStatus: row.http_status, tlsDaysLeft: row.tls_days_left })
-      }
+        list.push(entryOf(row))
+      })
+      return found
+    },
+    async latest (since, environments) {
+      const rows = await timed('read', async () => {
+        await schema()
+        const { rows } = await pool.query<HistoryRow>(LATEST, [since, environments])
+        return rows
+      })
+      const found = new Map<string, HistoryEntry>()
+      await forEachInSlices(rows, READ_SLICE_ROWS, (row) => { found.set(row.environment, entryOf(row)) })
       return found
     },
     /** Removes results past the retention now (the timer does it every `pruneEveryMs` on the leader); resolves with the rows removed. */
