@@ -153,17 +153,16 @@ function series (entries: readonly HistoryEntry[], max: number): Array<{ at: str
 }
 
 // The board holds this replica's latest check; the history may be newer (the leader's).
-function isBoardNewer (summary: EnvironmentSummary | undefined, entries: readonly HistoryEntry[]): boolean {
-  const latest = entries.at(-1)
+function isBoardNewer (summary: EnvironmentSummary | undefined, latest: HistoryEntry | undefined): boolean {
   return summary?.last_checked_at != null && (latest === undefined || Date.parse(summary.last_checked_at) >= latest.checkedAt.getTime())
 }
 
 /**
- * An environment's status word as its view has it, from its board summary and its history entries
- * (oldest first): the board's when it is newer, else the latest entry's. Cheap: no uptime, no series.
+ * An environment's status word as its view has it, from its board summary and its newest history
+ * entry (ResultHistory.latest): the board's when it is newer, else the entry's. Cheap: no uptime, no series.
  */
-export function currentStatusWord (summary: EnvironmentSummary | undefined, entries: readonly HistoryEntry[]): StatusWord {
-  return statusWord(isBoardNewer(summary, entries) ? summary!.status : entries.at(-1)?.status)
+export function currentStatusWord (summary: EnvironmentSummary | undefined, latest: HistoryEntry | undefined): StatusWord {
+  return statusWord(isBoardNewer(summary, latest) ? summary!.status : latest?.status)
 }
 
 /** The worse of two status words (down, degraded, unknown, up, worst first). */
@@ -192,7 +191,7 @@ function environmentView (name: string, inputs: SnapshotInputs): EnvironmentView
       issue_url: o.endedAt === null ? incident?.issue_url ?? null : null
     }))
   const latest = entries.at(-1)
-  const boardNewer = isBoardNewer(summary, entries)
+  const boardNewer = isBoardNewer(summary, latest)
   const since = statusSince(entries)
   const currentStatus = boardNewer ? summary!.status : latest?.status
   return {
