@@ -2,10 +2,11 @@ import type { ComponentState } from '../health/component-registry.js'
 import type { EnvironmentSummary } from '../health/environment-board.js'
 import type { Redactor } from '../redact.js'
 import { redactValue } from '../redact.js'
+import { forEachInSlices } from '../slices.js'
 import type { ResultHistory } from '../state/history.js'
 import type { BoardQuery } from './board-query.js'
 import { selectPage, type BoardSelection } from './board-selection.js'
-import { buildStatusSnapshot, UPTIME_WINDOWS, type PageView, type StatusSnapshot } from './status-snapshot.js'
+import { buildStatusSnapshot, environmentView, UPTIME_WINDOWS, type EnvironmentView, type PageView, type SnapshotInputs, type StatusSnapshot } from './status-snapshot.js'
 
 /** Longest a page waits for the history; past it the page shows the latest checks only. */
 export const HISTORY_READ_DEADLINE_MS = 3_000
@@ -76,7 +77,7 @@ export async function loadSnapshot (sources: SnapshotSources, now: Date, periodM
     const summary = summaryOf(name)
     if (summary !== undefined) board[name] = summary
   }
-  const snapshot = buildStatusSnapshot({
+  const inputs: SnapshotInputs = {
     now,
     periodStart: new Date(now.getTime() - periodMs),
     intervalMs: sources.intervalMs,
@@ -90,7 +91,12 @@ export async function loadSnapshot (sources: SnapshotSources, now: Date, periodM
     retentionMs: sources.retentionMs,
     components: sources.components,
     links: sources.links
-  })
+  }
+  // An environment's view at a time, a turn of the event loop between two: 25 environments of 30
+  // days at 15 minutes (72,000 results) took 50–65 ms in one go.
+  const views: EnvironmentView[] = []
+  await forEachInSlices(names, 1, (name) => { views.push(environmentView(name, inputs)) })
+  const snapshot = buildStatusSnapshot(inputs, views)
   const page: PageView | undefined = selection === undefined ? undefined : { ...selection.page, previous: null, next: null }
   return redactValue(selection === undefined ? snapshot : { ...snapshot, summary: selection.counts, page }, sources.redact)
 }
