@@ -100,14 +100,16 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 
 /**
  * Event-loop block of the big reads at 10,000 environments (issue 12, bar ≤ 10 ms): starts the
- * built server (dist/server.js) monitoring 10,000 environments on distinct origins of a local
+ * built server (dist/server.js; for the status routes bench/support/filled-history-server.mjs,
+ * the same with HISTORY_RESULTS results per environment in its memory history, as many cycles
+ * leave) monitoring 10,000 environments on distinct origins of a local
  * target, waits for the first cycle, then scrapes `/metrics`, `/health/detailed` and
  * `/health/detailed?status=healthy` (every environment), then the status routes (STATUS_READS:
  * `/status`, `/status.json`, `/status.md`, a later page and filters) SCRAPES times each while `/health` is pinged
  * back to back on another connection. Reports, per read, the body size and the longest `/health`
  * gap during a scrape (≈ the longest block, plus one round trip; median and worst of the scrapes),
  * next to the same measure with no scrape (the machine's noise). PASS: median gap − idle gap ≤ 10 ms.
- * Then benchHistoryRead (unless BENCH_BIG_READS=health).
+ * Then benchHistoryRead and benchPgHistoryRead (unless BENCH_BIG_READS=health).
  */
 export async function benchBigReads (): Promise<{ idleGapMs: number, reads: BigReadResult[] }> {
   const measured = await benchServerReads()
