@@ -69,11 +69,20 @@ async function localSnapshot (config: Config, redact: Redactor, periodMs: number
   const results = await runCycle(targets, { concurrency: config.monitor.concurrency, redact })
   const stored = config.stateDatabaseUrl === undefined ? undefined : createPgHistory({ connectionString: config.stateDatabaseUrl, retentionMs: config.statusPage.historyRetentionMs })
   // The stored results (a reader never writes: only the leading replica does), then this run's.
-  const history: Pick<ResultHistory, 'read' | 'kind'> = {
+  const history: Pick<ResultHistory, 'read' | 'latest' | 'kind'> = {
     kind: stored?.kind ?? 'memory',
-    read: async (since) => {
-      const found = new Map<string, HistoryEntry[]>(stored === undefined ? [] : await stored.read(since))
-      for (const result of results) found.set(result.environment, [...(found.get(result.environment) ?? []), historyEntry(result)])
+    read: async (since, environments) => {
+      const found = new Map<string, HistoryEntry[]>(stored === undefined ? [] : await stored.read(since, environments))
+      const asked = environments === undefined ? undefined : new Set(environments)
+      for (const result of results) {
+        if (asked === undefined || asked.has(result.environment)) found.set(result.environment, [...(found.get(result.environment) ?? []), historyEntry(result)])
+      }
+      return found
+    },
+    latest: async (since, environments) => {
+      const found = new Map<string, HistoryEntry>(stored === undefined ? [] : await stored.latest(since, environments))
+      const asked = new Set(environments)
+      for (const result of results) if (asked.has(result.environment)) found.set(result.environment, historyEntry(result))
       return found
     }
   }

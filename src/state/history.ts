@@ -24,8 +24,19 @@ export interface ResultHistory {
    * as the `history` component, never waited on). A shared store writes only when `role` is `leader`.
    */
   record: (results: readonly CheckResult[], role: LeadershipRole) => void
-  /** Entries checked at or after `since`, oldest first, keyed by environment. Rejects when the store cannot answer. */
-  read: (since: Date) => Promise<Map<string, HistoryEntry[]>>
+  /**
+   * Entries checked at or after `since`, oldest first, keyed by environment; only `environments`'
+   * (names as monitored) when given, every environment's otherwise. An environment without an entry
+   * in the period is absent. Rejects when the store cannot answer.
+   */
+  read: (since: Date, environments?: readonly string[]) => Promise<Map<string, HistoryEntry[]>>
+  /**
+   * The newest entry of each of `environments` checked at or after `since` (absent without one):
+   * what a status page needs of every environment (its status, when it is newer than the board's).
+   * One entry each, never the whole history; the memory store reads it a slice of environments at a
+   * time. Rejects when the store cannot answer.
+   */
+  latest: (since: Date, environments: readonly string[]) => Promise<Map<string, HistoryEntry>>
   close: () => Promise<void>
 }
 

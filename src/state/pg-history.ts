@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Status } from '../health/status.js'
-import { DEFAULT_SLICE_SIZE, forEachInSlices } from '../slices.js'
+import { DEFAULT_SLICE_SIZE, forEachInSlices, slicesOf } from '../slices.js'
 import { historyEntry, type HistoryEntry, type ResultHistory } from './history.js'
 import { createStatePool } from './pg-pool.js'
 import { ensureSchema } from './pg-schema.js'
@@ -48,6 +48,26 @@ interface HistoryRow {
 const INSERT = `INSERT INTO vigil_check_history (environment, checked_at, status, response_time_ms, http_status, tls_days_left)
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::integer[], $5::integer[], $6::integer[])
   ON CONFLICT DO NOTHING`
+const SELECT = 'SELECT environment, checked_at, status, response_time_ms, http_status, tls_days_left FROM vigil_check_history'
+/**
+ * The statements of `read(since, environments)` and `latest` ($1 since, $2 a name or names),
+ * exported for their plans' test. One environment's rows are a range scan of the primary key
+ * (environment, checked_at), however long the table; an environment per statement, because the
+ * driver handles a statement's rows in bursts that grow with them (a page's 25 environments of 30
+ * days at 15 minutes, 72,000 rows, in one statement held the event loop 40–60 ms; one each, 5–10 ms).
+ * The newest row of each name: one backward step of the primary key (a nested loop over the
+ * names), where DISTINCT ON would read every row of the period; LATEST_NAMES names a statement.
+ */
+export const READ_ONE = `${SELECT} WHERE environment = $2 AND checked_at >= $1 ORDER BY checked_at`
+export const LATEST = `SELECT h.* FROM unnest($2::text[]) AS e(name) CROSS JOIN LATERAL (
+  ${SELECT} WHERE environment = e.name AND checked_at >= $1 ORDER BY checked_at DESC LIMIT 1) h`
+const LATEST_NAMES = 1_000
+/** Rows turned into entries between two turns of the event loop. */
+const READ_SLICE_ROWS = 5_000
+
+const entryOf = (row: HistoryRow): HistoryEntry =>
+  ({ environment: row.environment, checkedAt: row.checked_at, status: row.status, responseTimeMs: row.response_time_ms, httpStatus: row.http_status, tlsDaysLeft: row.tls_days_left })
+
 // The cut-off comes from the database's clock, the same for every replica.
 const PRUNE = `DELETE FROM vigil_check_history WHERE ctid = ANY(ARRAY(
   SELECT ctid FROM vigil_check_history WHERE checked_at < now() - $1 * interval '1 millisecond' LIMIT $2))`
@@ -156,20 +176,36 @@ export function createPgHistory (options: PgHistoryOptions) {
         flush()
       })
     },
-    async read (since) {
-      const rows = await timed('read', async () => {
-        await schema()
-        const { rows } = await pool.query<HistoryRow>(
-          `SELECT environment, checked_at, status, response_time_ms, http_status, tls_days_left
-           FROM vigil_check_history WHERE checked_at >= $1 ORDER BY environment, checked_at`, [since])
-        return rows
-      })
+    async read (since: Date, environments?: readonly string[]) {
       const found = new Map<string, HistoryEntry[]>()
-      for (const row of rows) {
+      const keep = (row: HistoryRow): void => {
         let list = found.get(row.environment)
         if (list === undefined) found.set(row.environment, list = [])
-        list.push({ environment: row.environment, checkedAt: row.checked_at, status: row.status, responseTimeMs: row.response_time_ms, httpStatus: row.http_status, tlsDaysLeft: row.tls_days_left })
+        list.push(entryOf(row))
       }
+      await timed('read', async () => {
+        await schema()
+        if (environments === undefined) {
+          const { rows } = await pool.query<HistoryRow>(`${SELECT} WHERE checked_at >= $1 ORDER BY environment, checked_at`, [since])
+          await forEachInSlices(rows, READ_SLICE_ROWS, keep)
+          return
+        }
+        for (const environment of new Set(environments)) {
+          const { rows } = await pool.query<HistoryRow>({ name: 'vigil-history-read-one', text: READ_ONE, values: [since, environment] })
+          await forEachInSlices(rows, READ_SLICE_ROWS, keep)
+        }
+      })
+      return found
+    },
+    async latest (since, environments) {
+      const found = new Map<string, HistoryEntry>()
+      await timed('read', async () => {
+        await schema()
+        for (const names of slicesOf(environments, LATEST_NAMES)) {
+          const { rows } = await pool.query<HistoryRow>({ name: 'vigil-history-latest', text: LATEST, values: [since, names] })
+          await forEachInSlices(rows, READ_SLICE_ROWS, (row) => { found.set(row.environment, entryOf(row)) })
+        }
+      })
       return found
     },
     /** Removes results past the retention now (the timer does it every `pruneEveryMs` on the leader); resolves with the rows removed. */

@@ -15,10 +15,9 @@ export interface BoardSelection {
   readonly page: Omit<PageView, 'previous' | 'next'>
 }
 
-const EMPTY: readonly HistoryEntry[] = []
-
 /**
- * Every environment's status (board and history, as its view would have it), counted, filtered,
+ * Every environment's status (board and newest history entry, `ResultHistory.latest`, as its view
+ * would have it), counted, filtered,
  * ordered and cut to the asked page, a slice of environments at a time with a turn of the event
  * loop between slices (src/slices.ts): at 10,000 environments nothing here holds the loop for
  * long, and only the page's environments (STATUS_PAGE_SIZE) are then built in full. Order: as
@@ -28,7 +27,7 @@ const EMPTY: readonly HistoryEntry[] = []
 export async function selectPage (
   names: readonly string[],
   board: (name: string) => EnvironmentSummary | undefined,
-  history: ReadonlyMap<string, readonly HistoryEntry[]> | undefined,
+  latest: ReadonlyMap<string, HistoryEntry> | undefined,
   query: BoardQuery,
   sliceSize = DEFAULT_SLICE_SIZE
 ): Promise<BoardSelection> {
@@ -38,7 +37,7 @@ export async function selectPage (
   // Selected names by attention rank (a single bucket in configured order for a small board).
   const buckets: string[][] = [[], [], [], []]
   await forEachInSlices(names, sliceSize, (name) => {
-    const word = currentStatusWord(board(name), history?.get(name) ?? EMPTY)
+    const word = currentStatusWord(board(name), latest?.get(name))
     counts.total++
     counts[word]++
     overall = worseWord(overall, word)

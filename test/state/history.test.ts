@@ -2,7 +2,7 @@ import pg from 'pg'
 import t from 'tap'
 import { memoryCapacity } from '../../src/state/history.js'
 import { createMemoryHistory } from '../../src/state/memory-history.js'
-import { createPgHistory, type HistoryOutcome } from '../../src/state/pg-history.js'
+import { createPgHistory, LATEST, READ_ONE, type HistoryOutcome } from '../../src/state/pg-history.js'
 import { checkResult, minutesAfter } from '../support/check-results.js'
 import { createTestDatabase } from '../support/pg-database.js'
 import { waitFor } from '../support/wait-for.js'
@@ -135,4 +135,86 @@ t.test('memory: all environments together keep at most the budget, each its shar
   for (const name of ['production', 'staging', 'preview']) {
     t.same(all.get(name)!.map((e) => e.checkedAt), [12, 13, 14, 15].map((m) => minutesAfter(start, m)), `${name}: its share, the newest results`)
   }
+})
+
+// Three environments, three results each a minute apart; staging's last one unhealthy.
+function recordThree (history: { record: (results: ReturnType<typeof checkResult>[], role: 'leader') => void }): void {
+  for (let i = 0; i < 3; i++) {
+    history.record(['production', 'staging', 'preview'].map((name) => checkResult(name, name === 'staging' && i === 2 ? 'unhealthy' : 'healthy', { at: minutesAfter(start, i) })), 'leader')
+  }
+}
+
+t.test('memory: a read of some environments returns only theirs; latest gives each one\'s newest result', async (t) => {
+  const history = createMemoryHistory(10)
+  recordThree(history)
+  const some = await history.read(start, ['staging', 'nowhere', 'production'])
+  t.same([...some.keys()].sort(), ['production', 'staging'], 'only the asked environments (an unknown one is absent)')
+  t.same(some.get('staging')!.map((e) => e.status), ['healthy', 'healthy', 'unhealthy'], 'the whole period, oldest first')
+  t.same([...(await history.read(start, [])).keys()], [], 'none asked, none read')
+  t.same([...(await history.read(start)).keys()].sort(), ['preview', 'production', 'staging'], 'without names, every environment')
+
+  const latest = await history.latest(start, ['staging', 'preview', 'nowhere'])
+  t.same([...latest.keys()].sort(), ['preview', 'staging'])
+  t.match(latest.get('staging'), { environment: 'staging', status: 'unhealthy', checkedAt: minutesAfter(start, 2), httpStatus: 502 })
+  t.same((await history.latest(minutesAfter(start, 3), ['staging'])).size, 0, 'a newest result before `since` is none')
+})
+
+t.test('memory: a read of many results turns the event loop between slices', async (t) => {
+  // 300 environments × 40 results: 12,000 results, more than two slices of 5,000.
+  const history = createMemoryHistory(40)
+  for (let i = 0; i < 40; i++) history.record(Array.from({ length: 300 }, (_, k) => checkResult(`env-${k}`, 'healthy', { at: minutesAfter(start, i) })), 'leader')
+  await history.read(start, [])
+  let turns = 0
+  let counting = true
+  const tick = (): void => { if (counting) { turns++; setImmediate(tick) } }
+  setImmediate(tick)
+  const found = await history.read(start)
+  counting = false
+  t.equal(found.size, 300)
+  t.equal(found.get('env-299')!.length, 40)
+  t.ok(turns >= 2, `the event loop turned ${turns} times while 12,000 results were read`)
+})
+
+t.test('PostgreSQL: a read of some environments returns only theirs; latest gives each one\'s newest result', async (t) => {
+  const url = await createTestDatabase(t)
+  const history = createPgHistory({ connectionString: url, retentionMs: 30 * DAY_MS })
+  t.teardown(() => history.close())
+  recordThree(history)
+  await history.settled()
+  const some = await history.read(start, ['staging', 'nowhere', 'production'])
+  t.same([...some.keys()].sort(), ['production', 'staging'], 'only the asked environments (an unknown one is absent)')
+  t.same(some.get('staging')!.map((e) => e.status), ['healthy', 'healthy', 'unhealthy'], 'the whole period, oldest first')
+  t.same((await history.read(minutesAfter(start, 2), ['production'])).get('production')!.map((e) => e.checkedAt), [minutesAfter(start, 2)], 'from a time on')
+  t.same([...(await history.read(start, [])).keys()], [], 'none asked, none read')
+  t.same([...(await history.read(start)).keys()].sort(), ['preview', 'production', 'staging'], 'without names, every environment')
+
+  const latest = await history.latest(start, ['staging', 'preview', 'nowhere'])
+  t.same([...latest.keys()].sort(), ['preview', 'staging'])
+  t.same(latest.get('staging'), { environment: 'staging', checkedAt: minutesAfter(start, 2), status: 'unhealthy', responseTimeMs: 120, httpStatus: 502, tlsDaysLeft: 41 })
+  t.same((await history.latest(minutesAfter(start, 3), ['staging'])).size, 0, 'a newest result before `since` is none')
+})
+
+t.test('PostgreSQL: the read of some environments and latest are served by the primary key, not a scan of the table', async (t) => {
+  const url = await createTestDatabase(t)
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  const history = createPgHistory({ pool, retentionMs: 30 * DAY_MS })
+  t.teardown(async () => { await history.close(); await pool.end() })
+  await history.read(start, [])
+  // 200 environments × 50 results, so that the planner weighs a real table.
+  await pool.query(`INSERT INTO vigil_check_history (environment, checked_at, status)
+    SELECT 'env-' || e, $1::timestamptz + m * interval '1 minute', 'healthy' FROM generate_series(0, 199) e, generate_series(0, 49) m`, [start])
+  await pool.query('ANALYZE vigil_check_history')
+  const plan = async (sql: string, values: unknown[]): Promise<string> =>
+    (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, values)).rows.map((r) => r['QUERY PLAN']).join('\n')
+  const pkey = /(Index|Index Only|Bitmap Index) Scan( Backward)? (using|on) vigil_check_history_pkey/
+  const page = await plan(READ_ONE, [start, 'env-77'])
+  t.match(page, pkey, 'an environment\'s results: the primary key')
+  t.notMatch(page, /Seq Scan/)
+  const newest = await plan(LATEST, [start, ['env-3', 'env-199']])
+  t.match(newest, pkey, 'the newest of each: the primary key')
+  t.notMatch(newest, /Seq Scan on vigil_check_history/)
+  const read = await history.read(start, ['env-3', 'env-77'])
+  t.same([...read.values()].map((entries) => entries.length), [50, 50])
+  const latest = await history.latest(start, ['env-3', 'env-199'])
+  t.same([...latest.values()].map((e) => e.checkedAt), [minutesAfter(start, 49), minutesAfter(start, 49)])
 })

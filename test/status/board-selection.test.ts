@@ -30,8 +30,8 @@ t.test('pages cut across the status groups in attention order: down, degraded, u
 })
 
 t.test('a newer history result decides the status, as the environment view does', async (t) => {
-  const history = new Map([['env-1', [{ environment: 'env-1', checkedAt: new Date('2026-12-01T00:01:00Z'), status: 'unhealthy' as const, responseTimeMs: null, httpStatus: null, tlsDaysLeft: null }]]])
-  const selection = await selectPage(names, board, history, { page: 1, statuses: new Set(['down'] as const) })
+  const latest = new Map([['env-1', { environment: 'env-1', checkedAt: new Date('2026-12-01T00:01:00Z'), status: 'unhealthy' as const, responseTimeMs: null, httpStatus: null, tlsDaysLeft: null }]])
+  const selection = await selectPage(names, board, latest, { page: 1, statuses: new Set(['down'] as const) })
   t.same(selection.names, ['env-0', 'env-1', ...down.slice(1)])
 })
 

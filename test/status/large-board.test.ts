@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
+import type { ResultHistory } from '../../src/state/history.js'
+import { createMemoryHistory } from '../../src/state/memory-history.js'
 import { STATUS_PAGE_SIZE } from '../../src/status/board-query.js'
+import { checkResult } from '../support/check-results.js'
 import { testConfig } from '../support/config.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
 import { waitFor } from '../support/wait-for.js'
@@ -35,8 +38,8 @@ function monitorFile (count: number): string {
   return path
 }
 
-async function started (t: Test, count = COUNT, extra: Record<string, string> = {}) {
-  const app = await buildApp(testConfig({ MONITOR_CONFIG: monitorFile(count), ...SECRETS, ...extra }))
+async function started (t: Test, count = COUNT, extra: Record<string, string> = {}, history?: ResultHistory) {
+  const app = await buildApp(testConfig({ MONITOR_CONFIG: monitorFile(count), ...SECRETS, ...extra }), history === undefined ? {} : { history })
   t.teardown(() => app.close())
   await app.ready()
   await waitFor('every environment checked once', () => app.vigil.environments.names().length === count)
@@ -175,4 +178,33 @@ t.test('a board of a page or fewer looks as ever: configured order, no summary, 
   t.notMatch(html, /summary-heading|class="pager"/)
   t.notMatch((await app.inject('/status.md')).body, /By status:|Page 1/)
   t.match((await app.inject('/status.json')).json().page, { number: 1, pages: 1, matching: 4, order: 'configured', previous: null, next: null })
+})
+
+t.test('a request reads the history of its page\'s environments only, and the newest result of every one; a newer history result still decides', async (t) => {
+  const memory = createMemoryHistory(100)
+  const reads: Array<readonly string[] | undefined> = []
+  const latests: Array<readonly string[]> = []
+  const history: ResultHistory = {
+    ...memory,
+    read: async (since, environments) => { reads.push(environments); return await memory.read(since, environments) },
+    latest: async (since, environments) => { latests.push(environments); return await memory.latest(since, environments) }
+  }
+  const app = await started(t, COUNT, {}, history)
+  // The leader's newer result (another replica's check): env-10 went down after this replica's check.
+  const later = new Date(Date.now() + 60_000)
+  memory.record([checkResult('env-10', 'unhealthy', { at: later, httpStatus: 503 })], 'leader')
+
+  const json = (await app.inject('/status.json')).json()
+  t.same(reads, [json.environments.map((e: { name: string }) => e.name)], 'one read, of the page\'s 25 environments')
+  t.equal(reads[0]!.length, 25)
+  t.same(latests, [Array.from({ length: COUNT }, (_, i) => name(i))], 'the newest result of every environment, once')
+  t.same(json.summary, { total: 30, up: 26, degraded: 0, down: 4, unknown: 0 }, 'counted down from the history')
+  t.same(json.environments.slice(0, 4).map((e: { name: string }) => e.name), ['env-05', 'env-10', 'env-17', 'env-29'], 'ordered among the down')
+  t.match(json.environments[1], { name: 'env-10', status: 'down', http_status: 503, last_checked_at: later.toISOString() }, 'its view from the same history')
+  t.equal(json.environments[1].recent_checks.length, 2, 'its whole period: this replica\'s check and the leader\'s')
+
+  reads.length = 0
+  const filtered = (await app.inject('/status.json?environment=env-21')).json()
+  t.same(reads, [['env-21']], 'a filtered page reads only what it shows')
+  t.equal(filtered.environments[0].recent_checks.length, 1)
 })
