@@ -42,12 +42,13 @@ export function deployedNodeOptions (): string[] {
 }
 
 /**
- * Starts `node <script>` (through tsx for a .ts script; `dist/server.js` with the deployed Node
- * options, deployedNodeOptions) with PORT=0 and resolves once it logs the address it listens on.
+ * Starts `node <script>` (through tsx for a .ts script; `dist/server.js` and
+ * `bench/support/filled-history-server.mjs` with the deployed Node options, deployedNodeOptions) with PORT=0 and resolves once it logs the address it listens on.
  */
 export async function startServerProcess (script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const options = script === 'dist/server.js' ? deployedNodeOptions() : []
+  // The built server, and the bench's server that starts it with its history filled, run as deployed.
+  const options = script === 'dist/server.js' || script === 'bench/support/filled-history-server.mjs' ? deployedNodeOptions() : []
   const child = spawn(process.execPath, [...options, ...loader, script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
