@@ -7,8 +7,8 @@ import { parsePeriod } from '../status/period.js'
 import { renderStatusPage } from '../status/render-html.js'
 import { renderMarkdownReport } from '../status/report-markdown.js'
 import { statusWord, type PageView, type StatusSnapshot } from '../status/status-snapshot.js'
-import { cookieValue, SESSION_COOKIE, sessionCookie, sessionValue } from '../status/session-cookie.js'
-import { bearerTokenMatches, secretMatches } from './bearer-token.js'
+import { sessionCookie, sessionFrom, sessionValid } from '../status/session-cookie.js'
+import { bearerTokenMatches } from './bearer-token.js'
 
 type QueryValue = string | string[]
 type Query = { token?: string, since?: string, page?: QueryValue, environment?: QueryValue, status?: QueryValue } | undefined
@@ -26,18 +26,16 @@ export default async function statusRoutes (app: FastifyInstance): Promise<void>
 
   // A reader who opened the page with ?token= gets a cookie derived from it (session-cookie.ts), so
   // the page's links, which never carry the token, open the next page too.
-  const session = token === undefined ? undefined : sessionValue(token)
   const onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     reply.header('cache-control', 'no-store')
-    if (token === undefined || session === undefined) return
+    if (token === undefined) return
     const query = (request.query as Query)?.token
     if (query !== undefined && bearerTokenMatches(`Bearer ${query}`, token)) {
-      reply.header('set-cookie', sessionCookie(session, pageLink(request)?.startsWith('https:') === true))
+      reply.header('set-cookie', sessionCookie(token, pageLink(request)?.startsWith('https:') === true))
       return
     }
     if (bearerTokenMatches(request.headers.authorization, token)) return
-    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
-    if (cookie !== undefined && secretMatches(cookie, session)) return
+    if (sessionValid(sessionFrom(request.headers.cookie), token)) return
     await reply.code(401).header('www-authenticate', 'Bearer realm="vigil"').send({ error: 'Unauthorized', message: 'a valid bearer token (or ?token=) is required' })
   }
 

@@ -1,30 +1,40 @@
 import { createHmac } from 'node:crypto'
+import { parseCookie, stringifySetCookie } from 'cookie'
+import { secretMatches } from '../routes/bearer-token.js'
 
 /** Name of the cookie that lets a reader who gave `?token=` follow the page's links. */
 export const SESSION_COOKIE = 'vigil_status'
 
-/** How long the cookie lasts: a day; the token opens a new one. */
+/** How long the cookie opens the page: a day, in seconds; the token opens a new one. */
 export const SESSION_MAX_AGE_SECONDS = 86_400
 
+const mac = (token: string, expires: number): string =>
+  createHmac('sha256', token).update(`vigil status page session 2 ${expires}`).digest('base64url')
+
 /**
- * The cookie's value for STATUS_PAGE_TOKEN `token`: an HMAC-SHA-256 of a fixed label keyed by the
- * token (base64url). It opens the status routes as the token does, but does not reveal the token,
- * and changes when the token changes (every cookie issued before is then refused).
+ * A session value for STATUS_PAGE_TOKEN `token`, issued at `now` (ms): `<expiry, Unix seconds>.<HMAC-SHA-256
+ * of the expiry keyed by the token, base64url>`. It opens the status routes as the token does until
+ * its expiry, without revealing the token; a new token refuses every value issued before.
  */
-export function sessionValue (token: string): string {
-  return createHmac('sha256', token).update('vigil status page session 1').digest('base64url')
+export function sessionValue (token: string, now = Date.now()): string {
+  const expires = Math.floor(now / 1000) + SESSION_MAX_AGE_SECONDS
+  return `${expires}.${mac(token, expires)}`
 }
 
-/** The value of cookie `name` in a Cookie request header; undefined when absent. */
-export function cookieValue (header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const at = part.indexOf('=')
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim()
-  }
-  return undefined
+/** Whether `value` (a cookie's, or undefined) is a session of `token` that has not expired at `now` (ms); compared in constant time. */
+export function sessionValid (value: string | undefined, token: string, now = Date.now()): boolean {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '')
+  if (match === null) return false
+  const expires = Number(match[1])
+  return expires * 1000 > now && secretMatches(match[2]!, mac(token, expires))
 }
 
-/** The Set-Cookie header for `value`: HttpOnly, SameSite=Strict, Path=/, a day; Secure over https. */
-export function sessionCookie (value: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`
+/** The session cookie's value in a Cookie request header (RFC 6265, parsed by `cookie`); undefined when absent. */
+export function sessionFrom (header: string | undefined): string | undefined {
+  return header === undefined ? undefined : parseCookie(header)[SESSION_COOKIE]
+}
+
+/** The Set-Cookie header of a new session of `token`: HttpOnly, SameSite=Strict, Path=/, a day; Secure over https. */
+export function sessionCookie (token: string, secure: boolean, now = Date.now()): string {
+  return stringifySetCookie({ name: SESSION_COOKIE, value: sessionValue(token, now), path: '/', maxAge: SESSION_MAX_AGE_SECONDS, httpOnly: true, sameSite: 'strict', secure })
 }

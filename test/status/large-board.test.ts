@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js'
 import type { ResultHistory } from '../../src/state/history.js'
 import { createMemoryHistory } from '../../src/state/memory-history.js'
 import { STATUS_PAGE_SIZE } from '../../src/status/board-query.js'
+import { SESSION_MAX_AGE_SECONDS, sessionValue } from '../../src/status/session-cookie.js'
 import { checkResult } from '../support/check-results.js'
 import { testConfig } from '../support/config.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js'
@@ -153,7 +154,7 @@ t.test('with STATUS_PAGE_TOKEN, ?token= sets a cookie derived from it, so the pa
   const app = await started(t, COUNT, { STATUS_PAGE_TOKEN: TOKEN })
   const first = await app.inject(`/status?token=${TOKEN}`)
   const setCookie = String(first.headers['set-cookie'])
-  t.match(setCookie, /^vigil_status=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=86400; HttpOnly; SameSite=Strict$/)
+  t.match(setCookie, /^vigil_status=\d+\.[A-Za-z0-9_-]{43}; Max-Age=86400; Path=\/; HttpOnly; SameSite=Strict$/)
   t.notOk(setCookie.includes(TOKEN), 'the cookie is not the token')
   const cookie = setCookie.split(';')[0]!
   const next = /<a rel="next" href="([^"]+)">/.exec(first.body)![1]!
@@ -163,7 +164,11 @@ t.test('with STATUS_PAGE_TOKEN, ?token= sets a cookie derived from it, so the pa
   t.equal(followed.headers['set-cookie'], undefined, 'a cookie is set only when the token is given')
   t.equal((await app.inject({ url: '/status.json', headers: { cookie: 'vigil_status=forged' } })).statusCode, 401, 'a forged cookie is refused')
   t.equal((await app.inject({ url: '/status.json', headers: { cookie: `${cookie}x` } })).statusCode, 401, 'an altered cookie is refused')
-  t.match(String((await app.inject({ url: `/status?token=${TOKEN}`, headers: { 'x-forwarded-proto': 'https' } })).headers['set-cookie']), /; Secure$/, 'Secure over https')
+  t.match(String((await app.inject({ url: `/status?token=${TOKEN}`, headers: { 'x-forwarded-proto': 'https' } })).headers['set-cookie']), /; Secure;/, 'Secure over https')
+  const expired = `vigil_status=${sessionValue(TOKEN, Date.now() - (SESSION_MAX_AGE_SECONDS + 60) * 1000)}`
+  t.equal((await app.inject({ url: '/status.json', headers: { cookie: expired } })).statusCode, 401, 'a cookie past its day is refused')
+  const stretched = cookie.replace(/=(\d+)\./, (_, expires: string) => `=${Number(expires) + 86_400}.`)
+  t.equal((await app.inject({ url: '/status.json', headers: { cookie: stretched } })).statusCode, 401, 'a cookie whose expiry was moved is refused')
   t.equal((await app.inject(`/status?token=wrong-${TOKEN}`)).headers['set-cookie'], undefined, 'no cookie for a wrong token')
 
   // Another token: the cookie of the first no longer opens anything.
