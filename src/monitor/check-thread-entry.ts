@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createRedactor } from '../redact.js'
-import { RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
+import { HEARTBEAT_MS, RESULT_BATCH_SIZE, RESULT_FLUSH_MS, type CheckThreadData, type FromCheckThread, type ToCheckThread } from './check-thread-protocol.js'
 import { checkEach } from './run-cycle.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
 
@@ -13,6 +13,9 @@ const redact = createRedactor((workerData as CheckThreadData).secrets)
 const arriving = new Map<number, EnvironmentTarget[]>()
 const running = new Map<number, AbortController>()
 const send = (message: FromCheckThread): void => { port.postMessage(message) }
+// Alive from the start and every HEARTBEAT_MS: a thread whose event loop stops turning falls silent.
+send({ kind: 'alive' })
+setInterval(() => { send({ kind: 'alive' }) }, HEARTBEAT_MS).unref()
 
 async function run (id: number, targets: readonly EnvironmentTarget[], concurrency: number): Promise<void> {
   const controller = new AbortController()

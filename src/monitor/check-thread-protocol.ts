@@ -16,11 +16,12 @@ export type ToCheckThread =
   | { readonly kind: 'abort', readonly id: number }
 
 /**
- * Check thread → main thread: a run's results as they come (`indices` into the run's targets, one
+ * Check thread → main thread: `alive` every HEARTBEAT_MS from its start; a run's results as they come (`indices` into the run's targets, one
  * per result; `started`: how many checks had started, targets 0..started-1, when it was sent), then
  * `done`, or `failed` with a message when the run threw (a bug: checks return failures as data).
  */
 export type FromCheckThread =
+  | { readonly kind: 'alive' }
   | { readonly kind: 'results', readonly id: number, readonly indices: readonly number[], readonly results: readonly CheckResult[], readonly started: number }
   | { readonly kind: 'done', readonly id: number }
   | { readonly kind: 'failed', readonly id: number, readonly message: string }
@@ -37,3 +38,6 @@ export const RESULT_BATCH_SIZE = 200
  * that dies has told which checks it was in the middle of and lost almost nothing that finished.
  */
 export const RESULT_FLUSH_MS = 10
+
+/** How often the check thread says it is alive, ms (check-thread.ts ends one silent for STUCK_AFTER_MS). */
+export const HEARTBEAT_MS = 1000

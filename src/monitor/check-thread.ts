@@ -63,11 +63,19 @@ export function checkThreadIdleMs (intervalMs: number): number {
 export const RUN_DEADLINE_GRACE_MS = 30_000
 
 /**
- * Most times one run starts again on a fresh thread after its thread died (out of memory, stuck,
- * a bug); past it the run fails. Each death ends the checks it was in the middle of at their
- * second try, so a run always ends.
+ * Most times one run goes on in a fresh thread after its thread died with many checks under way
+ * (out of memory, stuck, a bug); past it the run fails. Deaths of a check run alone (below) do not
+ * count: there are never more of them than checks.
  */
 export const MAX_THREAD_RESTARTS = 3
+
+/**
+ * A thread that has sent nothing for this long while it has a run (it says it is alive every
+ * HEARTBEAT_MS, check-thread-protocol.ts) has stopped turning its event loop: a `matches` pattern
+ * backtracking for ever, a heap thrashing near its limit. It is ended as stuck, ms. Well above the
+ * longest a single turn legitimately takes (parsing the largest JSON answer the body budget allows).
+ */
+export const STUCK_AFTER_MS = 15_000
 
 /** The check thread could not run the checks: it died (out of memory, stuck, a bug) or was closed. */
 export class CheckThreadError extends Error {
@@ -112,12 +120,14 @@ export interface CheckThreadOptions {
   /** Added to the longest a run's targets allow before the thread is ended as stuck, ms; RUN_DEADLINE_GRACE_MS by default. */
   readonly deadlineGraceMs?: number
   /**
-   * Told when a thread dies under a run: `again` when the run goes on in a fresh thread (its
-   * unfinished checks started again, those it died in twice failed), false when the run fails.
+   * Told when a thread dies under a run: `again` when the run goes on in a fresh thread (the checks
+   * it was in the middle of are then run alone, the others as before), false when the run fails.
    */
   readonly onLost?: (error: CheckThreadError, again: boolean) => void
-  /** Most fresh threads one run starts after deaths; MAX_THREAD_RESTARTS by default. */
+  /** Most fresh threads one run starts after deaths with many checks under way; MAX_THREAD_RESTARTS by default. */
   readonly maxRestarts?: number
+  /** Silence after which a thread with a run is ended as stuck, ms; STUCK_AFTER_MS by default. */
+  readonly stuckAfterMs?: number
   /** Told of every thread started (tests end one to see the failure). */
   readonly onStart?: (worker: Worker) => void
 }
@@ -136,6 +146,9 @@ interface Thread {
   readonly worker: Worker
   readonly jobs: Map<number, Job>
   ended: boolean
+  /** When the thread last sent anything (ms, performance.now()); undefined until its first message. */
+  heardAt: number | undefined
+  readonly watchdog: NodeJS.Timeout
 }
 
 // Built, this module is dist's .js and the entry is its sibling. From source (tap, tsx, `npm run
@@ -165,9 +178,18 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
   let closed = false
 
   // Every round on `current` is lost with `error`; the thread is no longer used.
+  const stuckAfterMs = options.stuckAfterMs ?? STUCK_AFTER_MS
+  const stuck = (message: string): CheckThreadError => new CheckThreadError(message, { phrase: 'check not finished: the check thread was stuck' })
+  // Checks (by environment name) that a thread died in the middle of: they run alone, after the
+  // others, until one such run of theirs finishes. Kept across runs, so that an environment whose
+  // answer takes the thread down never again takes the others' checks with it.
+  const alone = new Set<string>()
+
+  // Every round on `current` is lost with `error`; the thread is no longer used.
   const end = (current: Thread, error: CheckThreadError): void => {
     if (current.ended) return
     current.ended = true
+    clearInterval(current.watchdog)
     if (thread === current) thread = undefined
     const jobs = [...current.jobs.values()]
     current.jobs.clear()
@@ -179,8 +201,19 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
     const worker = new Worker(script, { eval: isEval, workerData: data, resourceLimits: options.resourceLimits ?? CHECK_THREAD_LIMITS })
     // The thread never holds the process open: its runs are awaited by whoever started them.
     worker.unref()
-    const current: Thread = { worker, jobs: new Map(), ended: false }
+    // Armed from the thread's first message (starting one, from source under load, can be slow).
+    const watchdog = setInterval(() => {
+      if (current.heardAt === undefined || current.jobs.size === 0) return
+      const silentMs = performance.now() - current.heardAt
+      if (silentMs <= stuckAfterMs) return
+      end(current, stuck(`the check thread sent nothing for ${Math.round(silentMs / 1000)} s: it was stuck and was ended`))
+      worker.terminate().catch(() => {})
+    }, Math.min(1000, stuckAfterMs))
+    watchdog.unref()
+    const current: Thread = { worker, jobs: new Map(), ended: false, heardAt: undefined, watchdog }
     worker.on('message', (message: FromCheckThread) => {
+      current.heardAt = performance.now()
+      if (message.kind === 'alive') return
       const job = current.jobs.get(message.id)
       if (job === undefined) return
       if (message.kind === 'results') job.receive(message)
@@ -213,14 +246,14 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
   }
 
   // The targets in slices (a turn of the event loop between), then the order to run them.
-  const send = async (current: Thread, id: number, targets: readonly EnvironmentTarget[]): Promise<void> => {
+  const send = async (current: Thread, id: number, targets: readonly EnvironmentTarget[], roundConcurrency: number): Promise<void> => {
     for (let offset = 0; offset < targets.length; offset += MESSAGE_SLICE_SIZE) {
       if (offset > 0) await yieldToEventLoop()
       if (!current.jobs.has(id)) return
       const message: ToCheckThread = { kind: 'targets', id, targets: targets.slice(offset, offset + MESSAGE_SLICE_SIZE) }
       current.worker.postMessage(message)
     }
-    if (current.jobs.has(id)) current.worker.postMessage({ kind: 'run', id, concurrency } satisfies ToCheckThread)
+    if (current.jobs.has(id)) current.worker.postMessage({ kind: 'run', id, concurrency: roundConcurrency } satisfies ToCheckThread)
   }
 
   const run = async (targets: readonly EnvironmentTarget[], signal: AbortSignal): Promise<CheckResult[]> => {
@@ -230,9 +263,11 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
     clearTimeout(idle)
     const results = new Array<CheckResult | undefined>(targets.length)
     let missing = targets.length
-    // Checks in flight when a thread died: at the next death in their middle they fail.
-    const suspects = new Set<number>()
-    let restarts = 0
+    // Indices still to check together, and those to check one at a time after them.
+    let together: number[] = []
+    const oneByOne: number[] = []
+    targets.forEach((target, index) => { (alone.has(target.name) ? oneByOne : together).push(index) })
+    let deaths = 0
     return await new Promise<CheckResult[]>((resolve, reject) => {
       let finished = false
       let leave = (): void => {}
@@ -245,11 +280,26 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
         if (error !== undefined) reject(error)
         else resolve(results as CheckResult[])
       }
-      // One round: `indices` of the run's targets on the current thread (a fresh one after a death).
-      const round = (indices: readonly number[]): void => {
+      const next = (): void => {
+        if (finished) return
+        if (together.length > 0) {
+          const indices = together
+          together = []
+          round(indices, concurrency)
+          return
+        }
+        const index = oneByOne.shift()
+        if (index !== undefined) round([index], 1)
+        else if (missing === 0) finish()
+        else finish(new CheckThreadError(`the check thread finished with ${missing} of ${targets.length} results missing`))
+      }
+      // One round: `indices` of the run's targets, `roundConcurrency` at a time, on the current
+      // thread (a fresh one after a death).
+      const round = (indices: readonly number[], roundConcurrency: number): void => {
         const current = thread ?? (thread = start())
         const id = ++nextId
         const roundTargets = indices.map((index) => targets[index]!)
+        const single = roundConcurrency === 1 && indices.length === 1
         let started = 0
         abortRound = () => { if (!current.ended) current.worker.postMessage({ kind: 'abort', id } satisfies ToCheckThread) }
         leave = () => {
@@ -257,11 +307,11 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
           current.jobs.delete(id)
           if (thread === current && current.jobs.size === 0) stopWhenIdle()
         }
-        // A thread past the longest its checks can take is stuck: ended, so that its checks end
-        // (or the run fails) rather than the monitor waiting on it for ever.
-        const limitMs = worstCycleMs(roundTargets, concurrency) + (options.deadlineGraceMs ?? RUN_DEADLINE_GRACE_MS)
+        // A backstop for a thread that is alive but never finishes (a bug): past the longest its
+        // checks can take, it is ended like a stuck one.
+        const limitMs = worstCycleMs(roundTargets, roundConcurrency) + (options.deadlineGraceMs ?? RUN_DEADLINE_GRACE_MS)
         const deadline = setTimeout(() => {
-          end(current, new CheckThreadError(`the check thread did not finish within ${Math.round(limitMs / 1000)} s, longer than its checks can take; it was ended`, { phrase: 'check not finished: the check thread was stuck' }))
+          end(current, stuck(`the check thread did not finish within ${Math.round(limitMs / 1000)} s, longer than its checks can take; it was ended`))
           current.worker.terminate().catch(() => {})
         }, limitMs)
         deadline.unref()
@@ -275,29 +325,40 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
             })
           },
           done: () => {
-            if (missing === 0) finish()
-            else finish(new CheckThreadError(`the check thread finished with ${missing} of ${targets.length} results missing`))
+            leave()
+            // A check run alone that finished: the thread's death was not its doing, or no longer is.
+            if (single) alone.delete(targets[indices[0]!]!.name)
+            next()
           },
           fail: (error) => { finish(error) },
           lost: (error) => {
             leave()
             if (closed || signal.aborted) { finish(error); return }
-            const again = restarts < (options.maxRestarts ?? MAX_THREAD_RESTARTS)
+            if (single) {
+              // Alone, it is the check the thread died in.
+              const index = indices[0]!
+              if (results[index] === undefined) { results[index] = unfinishedCheck(targets[index]!, error); missing-- }
+              options.onLost?.(error, true)
+              next()
+              return
+            }
+            const again = deaths < (options.maxRestarts ?? MAX_THREAD_RESTARTS)
             options.onLost?.(error, again)
             if (!again) { finish(error); return }
-            restarts++
-            const next: number[] = []
+            deaths++
+            // Those under way run alone (one of them took the thread down); the rest as before.
             indices.forEach((index, k) => {
               if (results[index] !== undefined) return
-              if (k >= started) next.push(index)
-              else if (suspects.has(index)) { results[index] = unfinishedCheck(targets[index]!, error); missing-- } else { suspects.add(index); next.push(index) }
+              if (k < started) {
+                alone.add(targets[index]!.name)
+                oneByOne.push(index)
+              } else together.push(index)
             })
-            if (next.length === 0) finish()
-            else round(next)
+            next()
           }
         })
         // A target that cannot cross (DataCloneError) fails the run like a dead thread.
-        send(current, id, roundTargets).catch((err: unknown) => { finish(err) })
+        send(current, id, roundTargets, roundConcurrency).catch((err: unknown) => { finish(err) })
       }
       // Aborted: the run rejects now; the thread stops its checks and drops their results.
       const onAbort = (): void => {
@@ -305,7 +366,7 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
         abortRound()
       }
       signal.addEventListener('abort', onAbort, { once: true })
-      round(Array.from(targets, (_, index) => index))
+      next()
     })
   }
 

@@ -112,14 +112,31 @@ t.test('a check that takes the thread out of memory fails as such; the other che
   // A heap big enough to start in (a smaller one is a fatal error of the whole process on Node 26,
   // while V8 deserialises the thread's snapshot), too small for this answer's parse: ~12 MB of JSON.
   server.set('/big', { body: `{"items":[${Array.from({ length: 1_500_000 }, () => '{"a":1}').join(',')}]}` })
-  const { run, workers } = thread(t, { concurrency: 1, resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } })
+  const { run, workers } = thread(t, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } })
   const big = testTarget(server.url, { name: 'big', healthPath: '/big', timeoutMs: 10_000, maxBodyBytes: 16 * 1_048_576, conditions: [{ kind: 'json', path: '$.items[0].a', op: 'equals', value: 1 }] })
-  const results = await run([testTarget(server.url, { name: 'before' }), big, testTarget(server.url, { name: 'after' })], new AbortController().signal)
-  t.same(results.map((r) => [r.environment, r.status]), [['before', 'healthy'], ['big', 'unhealthy'], ['after', 'healthy']])
-  t.same(results[1]?.failures, ['check not finished: the check thread ran out of memory'])
-  t.equal(server.hits.get('/big'), 2, 'tried in a fresh thread once more')
-  t.equal(server.hits.get('/health'), 2, 'the others were checked once each')
-  t.equal(workers.length, 3, 'a fresh thread after each death')
+  const results = await run([big, testTarget(server.url, { name: 'before' }), testTarget(server.url, { name: 'after' })], new AbortController().signal)
+  t.same(results.map((r) => [r.environment, r.status]), [['big', 'unhealthy'], ['before', 'healthy'], ['after', 'healthy']])
+  t.same(results[0]?.failures, ['check not finished: the check thread ran out of memory'])
+  t.equal(server.hits.get('/big'), 2, 'tried once more, alone, in a fresh thread')
+  t.ok(workers.length >= 2, 'a fresh thread after each death')
+})
+
+t.test('a stuck check takes no other check with it: those under way are checked again alone, and it runs alone, last, from then on', async (t) => {
+  const server = await startTargetServer()
+  t.teardown(() => server.close())
+  // A service's answer that sends a `matches` pattern backtracking for ever: the thread stops turning.
+  server.set('/stuck', { body: JSON.stringify({ build: `${'a'.repeat(40)}!` }) })
+  const lost: string[] = []
+  const runner = thread(t, { stuckAfterMs: 2000, onLost: (err) => { lost.push(err.message) } })
+  const stuck = testTarget(server.url, { name: 'stuck', healthPath: '/stuck', timeoutMs: 500, conditions: [{ kind: 'json', path: '$.build', op: 'matches', value: '^(a+)+$' }] })
+  const targets = [stuck, ...['production', 'staging', 'testing'].map((name) => testTarget(server.url, { name }))]
+  for (const cycle of [1, 2]) {
+    const results = await runner.run(targets, new AbortController().signal)
+    t.same(results.map((r) => [r.environment, r.status]), [['stuck', 'unhealthy'], ['production', 'healthy'], ['staging', 'healthy'], ['testing', 'healthy']], `cycle ${cycle}`)
+    t.same(results[0]?.failures, ['check not finished: the check thread was stuck'])
+  }
+  t.match(lost[0], /sent nothing for \d+ s: it was stuck and was ended/)
+  t.equal(server.hits.get('/stuck'), 3, 'twice in the first cycle (with the others, then alone), once in the second (alone)')
 })
 
 t.test('aborting a run ends it at once while its checks hang; closing ends the thread', async (t) => {
