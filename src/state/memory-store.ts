@@ -91,9 +91,12 @@ export function createMemoryStore () {
       if (value === undefined || value === null) memory.delete(key(channel, environment))
       else memory.set(key(channel, environment), structuredClone(value))
     },
-    listChannelMemory: async (channel) => new Map([...memory]
-      .filter(([k]) => k.startsWith(`${channel}\u0000`))
-      .map(([k, v]) => [k.slice(channel.length + 1), structuredClone(v)])),
+    listChannelMemory: async (channel) => {
+      const prefix = key(channel, '')
+      return new Map([...memory]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), structuredClone(v)]))
+    },
     getHold: async (channel) => holds.get(channel) ?? null,
     async setHold (channel, until) {
       // Never shortened, as in PostgreSQL.
