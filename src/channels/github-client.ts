@@ -107,7 +107,7 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
     options.onRateLimit?.(new Date(until))
     return false
   }
-  return new VigilOctokit({
+  const octokit = new VigilOctokit({
     auth: options.token,
     baseUrl: options.apiUrl,
     userAgent: 'vigil',
@@ -129,5 +129,21 @@ export function createGithubClient (options: GithubClientOptions): VigilOctokit 
             notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing * 3 })
           })
     }
+  })
+  // The retry plugin waits between tries on timers no signal reaches (1 s, 4 s, 9 s while GitHub
+  // refuses connections): at shutdown a request ends at once, its wait left behind and its next try
+  // failing on the aborted signal. Wrapped last, so this is outside the plugins' retries.
+  const shutdown = options.signal
+  if (shutdown !== undefined) octokit.hook.wrap('request', async (request, requestOptions) => await untilAborted(Promise.resolve(request(requestOptions)), shutdown))
+  return octokit
+}
+
+/** `work`, or a rejection with the signal's reason as soon as `signal` aborts (no listener kept after). */
+async function untilAborted<T> (work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  return await new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
   })
 }
