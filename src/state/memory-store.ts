@@ -79,7 +79,7 @@ export function createMemoryStore () {
       prune()
       return dropped
     },
-    dueEntries: async (channel, now) => dueHeads(entries.filter((e) => e.channel === channel), now),
+    dueEntries: async (channel: string, now: Date, limit?: number) => dueHeads(entries.filter((e) => e.channel === channel), now, limit),
     async updateEntry (update) {
       const index = positions.get(update.id)
       if (index !== undefined) replace({ ...entries[index]!, ...update })
