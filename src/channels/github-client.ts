@@ -73,8 +73,15 @@ function countedFetch (options: GithubClientOptions, hold: WriteHold): typeof fe
     if (method !== 'GET' && method !== 'HEAD' && Date.now() < hold.until) return heldAnswer(hold)
     const operation = operationOf(method, url)
     const deadline = AbortSignal.timeout(timeoutMs)
-    const signals = [deadline, ...(init?.signal == null ? [] : [init.signal]), ...(options.signal === undefined ? [] : [options.signal])]
-    const signal = AbortSignal.any(signals)
+    // The shutdown signal lives as long as the process, and Node 20 keeps every AbortSignal.any()
+    // made from it (about 50 bytes a request, for good): it aborts a controller of this request's
+    // own instead, through a listener removed once the answer arrived.
+    const shutdown = options.signal
+    const stop = new AbortController()
+    const onShutdown = (): void => { stop.abort(shutdown?.reason) }
+    if (shutdown?.aborted === true) onShutdown()
+    else shutdown?.addEventListener('abort', onShutdown, { once: true })
+    const signal = AbortSignal.any([deadline, stop.signal, ...(init?.signal == null ? [] : [init.signal])])
     try {
       const response = await base(input, { ...init, signal })
       options.metrics?.githubRequests.inc({ operation, result: response.ok ? 'success' : 'failure' })
@@ -82,6 +89,8 @@ function countedFetch (options: GithubClientOptions, hold: WriteHold): typeof fe
     } catch (error) {
       options.metrics?.githubRequests.inc({ operation, result: 'failure' })
       throw error
+    } finally {
+      shutdown?.removeEventListener('abort', onShutdown)
     }
   }
 }

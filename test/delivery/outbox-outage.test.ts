@@ -36,19 +36,21 @@ t.test('closing the incident side while GitHub refuses connections does not wait
   t.teardown(async () => { await proxy.close(); await standIn.close() })
   await proxy.setMode('refuse')
   const config = standInConfig(standIn, { STATE_DATABASE_URL: url, GITHUB_API_URL: viaProxy(standIn.url, proxy.port) })
-  // The client's retries of reads, spaced 10 s, 40 s and 90 s (production: 1 s, 4 s, 9 s), so that no
-  // try of theirs falls within a prompt close.
-  const first = await startReplica(config, TARGETS, { github: { retryDelayUnitMs: 10_000, retries: 3, requestTimeoutMs: 2_000, writeSpacingMs: 0 } })
+  // A retry of each read 2 s after its failure (production: 1 s, 4 s, 9 s), so that no try of the
+  // client's falls within a prompt close. The waits are left behind and end on the aborted signal.
+  const first = await startReplica(config, TARGETS, { github: { retryDelayUnitMs: 2_000, retries: 1, requestTimeoutMs: 2_000, writeSpacingMs: 0 } })
   await waitFor('the lease taken', () => first.leadership.role() === 'leader')
   first.intake.submit([checkResult('production', 'unhealthy', { at: T0 })], T0)
   await waitFor('the opening stored', async () => (await query(url, 'SELECT id FROM vigil_outbox')).length > 0)
   // The try is counted in the store before it is made: the client is at it, its first request refused.
   await waitFor('the opening being tried', async () => (await query<{ attempts: number }>(url, 'SELECT attempts FROM vigil_outbox'))[0]?.attempts === 1)
-  await waitFor('a refused GitHub request', async () => await githubRequests(first.metrics) >= 1)
+  // Three requests, each refused once and now in the client's wait before its next try: the access
+  // check, the delivery's and the listing of open incidents to adopt (none is left queued to start).
+  await waitFor('three refused GitHub requests', async () => await githubRequests(first.metrics) >= 3)
 
   const before = await githubRequests(first.metrics)
   await first.close()
-  t.equal(await githubRequests(first.metrics), before, 'closed before the client tried again (its next try is 10 s away)')
+  t.equal(await githubRequests(first.metrics), before, 'closed before the client tried again (its next try is 2 s away)')
   const rows = await query<{ state: string, attempts: number }>(url, 'SELECT state, attempts FROM vigil_outbox')
   t.same(rows.map((r) => [r.state, r.attempts]), [['pending', 1]], 'the opening is still pending, its try counted')
 
