@@ -28,7 +28,9 @@ const benches: Record<string, () => Promise<unknown>> = {
   // Issue 12: Vigil against blackbox_exporter on the same targets, and the big reads at 10,000 environments.
   scale: benchScale,
   'big-reads': benchBigReads,
-  'mass-outage': benchMassOutage
+  'mass-outage': benchMassOutage,
+  // 10,000 events waiting on a GitHub that refuses connections: RSS, CPU and SIGTERM to exit.
+  'outbox-idle': async () => { await script('bench/outbox-idle.ts') }
 }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {

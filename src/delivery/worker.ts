@@ -12,7 +12,7 @@ import { DeliveryError, type Channel, type ChannelMemory, type ChannelVerdict, t
 export interface DeliveryTiming {
   /** How often the outbox is looked at besides the wake-ups after each decision. Default 1 s. */
   readonly pollMs?: number
-  /** First retry delay of a retryable failure, doubled per try. Default 5 s. */
+  /** The channel's pause after a retryable failure, doubled per failure in a row (its next try is one probe). Default 5 s. */
   readonly backoffBaseMs?: number
   /** Longest retry delay. Default 5 min. */
   readonly backoffMaxMs?: number
@@ -51,6 +51,13 @@ export interface DeliveryWorker {
   close: () => Promise<void>
 }
 
+/** Whether two link maps hold the same environments with the same issue and opening. */
+function sameLinks (a: Readonly<Record<string, IncidentLink>>, b: Readonly<Record<string, IncidentLink>>): boolean {
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((k) => b[k] !== undefined && a[k]!.issue_url === b[k].issue_url && a[k]!.opened_at === b[k].opened_at)
+}
+
 const toDeliveryError = (error: unknown): DeliveryError =>
   error instanceof DeliveryError ? error : new DeliveryError('retryable', error instanceof Error ? error.message : String(error), { cause: error })
 
@@ -76,8 +83,13 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   let retrying: { environment: string, kind: string, reason: string } | null = null
   let heldUntil: string | null = null
   // After a retryable failure the receiver is likely down for every environment: the whole
-  // channel pauses for the backoff, so one pass never spends a timeout on each environment.
+  // channel pauses for the backoff, so one pass never spends a timeout on each environment. The
+  // backoff is the channel's, from its failures in a row (`down`), not the entry's tries: after a
+  // pause one probe is tried (whichever entry is first due), and only once it is delivered does
+  // the channel go through the rest. 10,000 events waiting on a refusing receiver cost one try per
+  // step of the backoff, up to `backoffMaxMs` apart.
   let pausedUntil = 0
+  let down = 0
   let links: Record<string, IncidentLink> = {}
   let running: Promise<void> | undefined
   let again = false
@@ -104,6 +116,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       await store.updateEntry({ id: entry.id, state: 'delivered', lastError: null, finishedAt: now().toISOString() })
       count(entry, 'delivered')
       if (retrying?.environment === entry.environment) retrying = null
+      down = 0
       log.info(context(entry), `${name}: ${entry.event.kind} delivered`)
       return 'next'
     } catch (error) {
@@ -111,6 +124,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       const reason = redact(failure.message)
       const at = now()
       if (failure.failure === 'permanent') {
+        down = 0
         await store.updateEntry({ id: entry.id, state: 'failed', lastError: reason, finishedAt: at.toISOString() })
         count(entry, 'failed')
         log.error({ ...context(entry), reason }, `${name}: ${entry.event.kind} could not be delivered and will not be retried`)
@@ -133,7 +147,8 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       }
       // A write whose answer was lost may have happened: the check before the next try needs the
       // receiver to show it (GitHub's listing lags a fresh create by seconds).
-      const backoff = backoffMs(attempts, timing.backoffBaseMs, timing.backoffMaxMs)
+      down += 1
+      const backoff = backoffMs(Math.max(down, attempts), timing.backoffBaseMs, timing.backoffMaxMs)
       const delay = Math.max(backoff, timing.lostAnswerDelayMs)
       pausedUntil = at.getTime() + backoff
       await store.updateEntry({ id: entry.id, notBefore: new Date(at.getTime() + delay).toISOString(), lastError: reason })
@@ -148,13 +163,16 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     if (leadership.role() !== 'leader' || now().getTime() < pausedUntil) return
     heldUntil = await store.getHold(name)
     if (heldUntil !== null && Date.parse(heldUntil) > now().getTime()) return
-    for (const entry of await store.dueEntries(name, now())) {
+    const probing = down > 0
+    for (const entry of await store.dueEntries(name, now(), probing ? 1 : undefined)) {
       if (now().getTime() < pausedUntil) return
       // Confirmed with the store right before each write, so a replica deposed a moment ago (its
       // lease taken by another) never writes: the window for two writers is one delivery at most.
       if (closed || !(await leadership.confirm())) return
       if (await attempt(entry) === 'stop') return
     }
+    // The probe went through: the receiver is back, the rest is delivered in this same run.
+    if (probing && down === 0) again = true
   }
 
   async function refreshFigures (): Promise<void> {
@@ -170,6 +188,8 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
         const link = channel.link(held as T)
         if (link !== undefined) next[environment] = link
       }
+      // Told only of a change: a listener redraws every environment (10,000 each second otherwise).
+      if (sameLinks(links, next)) return
       links = next
       options.onLinks?.()
     }

@@ -79,7 +79,7 @@ export function createMemoryStore () {
       prune()
       return dropped
     },
-    dueEntries: async (channel, now) => dueHeads(entries.filter((e) => e.channel === channel), now),
+    dueEntries: async (channel: string, now: Date, limit?: number) => dueHeads(entries.filter((e) => e.channel === channel), now, limit),
     async updateEntry (update) {
       const index = positions.get(update.id)
       if (index !== undefined) replace({ ...entries[index]!, ...update })
@@ -91,9 +91,12 @@ export function createMemoryStore () {
       if (value === undefined || value === null) memory.delete(key(channel, environment))
       else memory.set(key(channel, environment), structuredClone(value))
     },
-    listChannelMemory: async (channel) => new Map([...memory]
-      .filter(([k]) => k.startsWith(`${channel}\u0000`))
-      .map(([k, v]) => [k.slice(channel.length + 1), structuredClone(v)])),
+    listChannelMemory: async (channel) => {
+      const prefix = key(channel, '')
+      return new Map([...memory]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), structuredClone(v)]))
+    },
     getHold: async (channel) => holds.get(channel) ?? null,
     async setHold (channel, until) {
       // Never shortened, as in PostgreSQL.

@@ -4,15 +4,16 @@ import type { OutboxStats } from './types.js'
 /** The key of one channel and environment pair in the stores' maps (a NUL cannot occur in either name). */
 export const pairKey = (channel: string, environment: string): string => `${channel}\u0000${environment}`
 
-/** Of one channel's entries (any order): the head pending entry of each environment that is due, by seq. */
-export function dueHeads (entries: readonly OutboxEntry[], now: Date): OutboxEntry[] {
+/** Of one channel's entries (any order): the head pending entry of each environment that is due, by seq; the first `limit` when given. */
+export function dueHeads (entries: readonly OutboxEntry[], now: Date, limit?: number): OutboxEntry[] {
   const heads = new Map<string, OutboxEntry>()
   for (const entry of entries) {
     if (entry.state !== 'pending') continue
     const head = heads.get(entry.environment)
     if (head === undefined || entry.seq < head.seq) heads.set(entry.environment, entry)
   }
-  return [...heads.values()].filter((e) => Date.parse(e.notBefore) <= now.getTime()).sort((a, b) => a.seq - b.seq)
+  const due = [...heads.values()].filter((e) => Date.parse(e.notBefore) <= now.getTime()).sort((a, b) => a.seq - b.seq)
+  return limit === undefined ? due : due.slice(0, limit)
 }
 
 /** Delivery figures of one channel's entries. */

@@ -99,11 +99,16 @@ export async function appendEntries (client: pg.PoolClient, added: readonly NewO
   return dropped
 }
 
-/** The head pending entry of each environment of a channel, due or not, by seq. */
-export async function pendingHeads (pool: pg.Pool, channel: string): Promise<OutboxEntry[]> {
-  const { rows } = await pool.query<EntryRow>(
-    'SELECT DISTINCT ON (environment) * FROM vigil_outbox WHERE channel = $1 AND state = \'pending\' ORDER BY environment, seq', [channel])
-  return rows.map(entryFromRow).sort((a, b) => a.seq - b.seq)
+// Filtered and cut in the database: the probe of a channel that is down reads one row, not every
+// environment's head with its event (10,000 in a mass outage, each try).
+const DUE_HEADS = `SELECT * FROM (
+    SELECT DISTINCT ON (environment) * FROM vigil_outbox WHERE channel = $1 AND state = 'pending' ORDER BY environment, seq
+  ) AS heads WHERE not_before <= $2 ORDER BY seq LIMIT $3`
+
+/** The head pending entry of each environment of a channel whose `not_before` has passed, by seq; at most `limit` (all when undefined). */
+export async function dueHeads (pool: pg.Pool, channel: string, now: Date, limit?: number): Promise<OutboxEntry[]> {
+  const { rows } = await pool.query<EntryRow>(DUE_HEADS, [channel, now.toISOString(), limit ?? null])
+  return rows.map(entryFromRow)
 }
 
 const COLUMNS: Record<keyof Omit<EntryUpdate, 'id'>, string> = {

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { Status } from '../health/status.js'
 import { slicesOf } from '../slices.js'
-import { appendEntries, outboxStats, pendingHeads, updateEntry } from './pg-outbox.js'
+import { appendEntries, dueHeads, outboxStats, updateEntry } from './pg-outbox.js'
 import { createStatePool, inTransaction } from './pg-pool.js'
 import { ensureSchema } from './pg-schema.js'
 import type { EnvironmentState, Store } from './types.js'
@@ -93,9 +93,9 @@ export async function createPgStore (options: PgStoreOptions) {
         return await appendEntries(client, entries, droppedAt)
       })
     },
-    async dueEntries (channel, now) {
+    async dueEntries (channel: string, now: Date, limit?: number) {
       await schema()
-      return (await pendingHeads(pool, channel)).filter((e) => Date.parse(e.notBefore) <= now.getTime())
+      return await dueHeads(pool, channel, now, limit)
     },
     async updateEntry (update) {
       await schema()

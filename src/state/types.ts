@@ -67,8 +67,11 @@ export interface Store {
    * (delivery/coalesce.ts) per channel and environment. Returns the entries it dropped.
    */
   commit: (states: readonly EnvironmentState[], entries: readonly NewOutboxEntry[], droppedAt: string) => Promise<OutboxEntry[]>
-  /** The first pending entry of each environment of `channel` whose `notBefore` has passed, oldest first. */
-  dueEntries: (channel: string, now: Date) => Promise<OutboxEntry[]>
+  /**
+   * The first pending entry of each environment of `channel` whose `notBefore` has passed, oldest
+   * first; only the first `limit` of them when given (the one probe of a channel that is down).
+   */
+  dueEntries: (channel: string, now: Date, limit?: number) => Promise<OutboxEntry[]>
   updateEntry: (update: EntryUpdate) => Promise<void>
   outboxStats: (channel: string) => Promise<OutboxStats>
   /** Environments with an entry still pending on any channel. */

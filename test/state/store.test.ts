@@ -54,6 +54,16 @@ for (const [kind, make] of kinds) {
     t.same((await store.dueEntries('github', new Date(AT))).map((e) => e.id), [b.id, c.id])
   })
 
+  t.test(`${kind}: with a limit, only the first due heads are read (the probe of a channel that is down)`, async (t) => {
+    const store = await make(t)
+    const [a, b, c, d] = [entry('opened'), entry('changed'), entry('opened', 'staging'), entry('opened', 'qa')]
+    await store.commit([], [a, b, c, d], AT)
+    await store.updateEntry({ id: a.id, attempts: 1, notBefore: '2026-11-26T10:05:00.000Z' })
+    t.same((await store.dueEntries('github', new Date(AT), 1)).map((e) => e.id), [c.id], 'the first head whose time has come')
+    t.same((await store.dueEntries('github', new Date(AT), 5)).map((e) => e.id), [c.id, d.id])
+    t.same((await store.dueEntries('github', new Date('2026-11-26T10:05:00.000Z'), 2)).map((e) => e.id), [a.id, c.id], 'by seq once the waiting head is due')
+  })
+
   t.test(`${kind}: coalescing drops what a later event makes pointless, visibly`, async (t) => {
     const store = await make(t)
     await store.commit([], [entry('opened'), entry('changed')], AT)
