@@ -129,6 +129,8 @@ export function createMonitor (options: MonitorOptions): Monitor {
   let lastOutcome: CycleOutcome | undefined
   // Cycles of this replica that failed in a row (0 after one that ran to its end).
   let failedInARow = 0
+  // Why the latest cycle failed (redacted); undefined after one that ran to its end.
+  let lastFailure: string | undefined
   let lastDurationMs: number | undefined
   // The shown part of the latest results (shownResult): the rest is not kept between cycles.
   let latest: readonly ShownResult[] = []
@@ -286,8 +288,10 @@ export function createMonitor (options: MonitorOptions): Monitor {
     metrics.monitorLastRun.set(finished.getTime() / 1000)
     const latencyMs = finished.getTime() - started.getTime()
     lastDurationMs = latencyMs
-    metrics.monitorCycleDuration.observe(latencyMs / 1000)
-    if (latencyMs > intervalMs) {
+    lastFailure = outcome === 'failure' ? error : undefined
+    // A failed cycle did not run to its end: it is neither a duration nor an overrun (docs/metrics.md).
+    if (outcome === 'success') metrics.monitorCycleDuration.observe(latencyMs / 1000)
+    if (outcome === 'success' && latencyMs > intervalMs) {
       metrics.monitorCycleOverruns.inc()
       log.warn({ environments: targets.length, duration_ms: latencyMs, interval_ms: intervalMs, concurrency }, overrun(latencyMs))
     }
@@ -324,7 +328,10 @@ export function createMonitor (options: MonitorOptions): Monitor {
     setTargets (next) { pending = next },
     checkStaleness () {
       const stale = staleness()
-      if (stale !== undefined) components.record(MONITOR_COMPONENT, { status: 'unhealthy', latencyMs: 0, error: stale, details: details() })
+      if (stale === undefined) return
+      // Stale after failed cycles: the failure is the reason, and must stay in sight.
+      const why = failedInARow > 0 ? `; the last ${failedInARow} cycle(s) failed: ${lastFailure ?? 'unknown error'}` : ''
+      components.record(MONITOR_COMPONENT, { status: 'unhealthy', latencyMs: 0, error: `${stale}${why}`, details: details() })
     },
     async close () {
       controller.abort()

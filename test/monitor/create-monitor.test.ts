@@ -165,6 +165,22 @@ t.test('a monitor whose every cycle fails turns unhealthy at the third failure i
   t.same(await sample(metrics.monitorConsecutiveFailures), [[{}, 0]])
 })
 
+t.test('a failed cycle is no cycle duration and no overrun, and staleness after failures still says why they failed', async (t) => {
+  let clock = Date.parse('2026-11-26T10:00:00Z')
+  const { monitor, metrics, components } = setup({
+    now: () => new Date(clock),
+    // The cycle fails after 5 minutes, well past the 1-minute interval.
+    cycle: { check: async () => { clock += 5 * 60_000; throw new Error('the check thread exited (code 1)') } }
+  })
+  t.equal(await monitor.runOnce(), 'failure')
+  t.equal((await metrics.monitorCycleDuration.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0, 0, 'no duration observed')
+  t.same(await sample(metrics.monitorCycleOverruns), [[{}, 0]], 'no overrun counted')
+  t.match(components.get('monitor')?.error, /^last cycle failed: the check thread exited/)
+  clock += 10 * 60_000
+  monitor.checkStaleness()
+  t.match(components.get('monitor'), { status: 'unhealthy', error: /^no monitor cycle has finished for \d+ s .*; the last 1 cycle\(s\) failed: the check thread exited \(code 1\)$/ })
+})
+
 t.test('the monitor component turns unhealthy when no cycle finished for two intervals plus the longest cycle', async (t) => {
   let clock = Date.parse('2026-11-26T10:00:00Z')
   const { monitor, components, metrics } = setup({ now: () => new Date(clock) })
