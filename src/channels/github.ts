@@ -217,9 +217,11 @@ export function createGithubChannel (options: GithubChannelOptions): Channel<Hel
     async verify (): Promise<ChannelVerdict> {
       const where = `${repo.owner}/${repo.repo}`
       try {
-        login ??= (await octokit.rest.users.getAuthenticated()).data.login
+        // Not retried here: the worker asks again with its own backoff, and says meanwhile that
+        // GitHub gives no answer (channel-health.ts), rather than waiting out three retries first.
+        login ??= (await octokit.rest.users.getAuthenticated(NO_PLUGIN_RETRY)).data.login
         const me = login
-        const { data } = await octokit.rest.repos.get(repo)
+        const { data } = await octokit.rest.repos.get({ ...repo, ...NO_PLUGIN_RETRY })
         const canLabel = data.permissions?.triage === true || data.permissions?.push === true
         return { ok: true, message: `access to ${where} verified as ${me}${canLabel ? '' : ' (no triage rights: labels will be dropped; issues are found by author and marker)'}` }
       } catch (error) {

@@ -81,6 +81,8 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   }
   let verdict: ChannelVerdict | undefined
   let retrying: { environment: string, kind: string, reason: string } | null = null
+  // Why the receiver gave no answer to the access check, until it answers (channel-health.ts).
+  let unanswered: string | null = null
   let heldUntil: string | null = null
   // After a retryable failure the receiver is likely down for every environment: the whole
   // channel pauses for the backoff, so one pass never spends a timeout on each environment. The
@@ -116,6 +118,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
       await store.updateEntry({ id: entry.id, state: 'delivered', lastError: null, finishedAt: now().toISOString() })
       count(entry, 'delivered')
       if (retrying?.environment === entry.environment) retrying = null
+      unanswered = null
       down = 0
       log.info(context(entry), `${name}: ${entry.event.kind} delivered`)
       return 'next'
@@ -181,7 +184,7 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
     metrics.incidentActionsPending.set({ channel: name }, stats.pending)
     const oldest = stats.oldestPendingAt === null ? 0 : Math.max(0, (now().getTime() - Date.parse(stats.oldestPendingAt)) / 1000)
     metrics.incidentOldestPendingAge.set({ channel: name }, oldest)
-    components.record(name, channelHealth({ stats, verdict, heldUntil, retrying, staleAfterMs: timing.staleAfterMs, now: now() }))
+    components.record(name, channelHealth({ stats, verdict, heldUntil, retrying, unanswered, staleAfterMs: timing.staleAfterMs, now: now() }))
     if (channel.link !== undefined) {
       const next: Record<string, IncidentLink> = {}
       for (const [environment, held] of await store.listChannelMemory(name)) {
@@ -234,11 +237,13 @@ export function createDeliveryWorker<T> (options: DeliveryWorkerOptions<T>): Del
   const verifyAccess = (verify: () => Promise<ChannelVerdict>, tries: number): void => {
     verify().then((v) => {
       verdict = v
+      unanswered = null
       log[v.ok ? 'info' : 'error']({ module: 'delivery', channel: name }, `${name}: ${v.message}`)
     }).catch((error: unknown) => {
       if (closed) return
       const delay = backoffMs(tries, timing.backoffBaseMs, timing.backoffMaxMs)
-      log.warn({ module: 'delivery', channel: name, reason: redact(toDeliveryError(error).message), retry_in_ms: delay }, `${name}: could not verify access yet; trying again`)
+      unanswered = redact(toDeliveryError(error).message)
+      log.warn({ module: 'delivery', channel: name, reason: unanswered, retry_in_ms: delay }, `${name}: could not verify access yet; trying again`)
       verifyTimer = setTimeout(() => { verifyAccess(verify, tries + 1) }, delay)
       verifyTimer.unref()
     })
