@@ -63,9 +63,9 @@ export function checkThreadIdleMs (intervalMs: number): number {
 export const RUN_DEADLINE_GRACE_MS = 30_000
 
 /**
- * Most times one run goes on in a fresh thread after its thread died with many checks under way
- * (out of memory, stuck, a bug); past it the run fails. Deaths of a check run alone (below) do not
- * count: there are never more of them than checks.
+ * Most times one run goes on in a fresh thread after its thread died before any of its checks was
+ * under way (a bug, a thread that cannot start); past it the run fails. Other deaths do not count:
+ * each sets apart the checks under way, to run alone, so there are never more of them than checks.
  */
 export const MAX_THREAD_RESTARTS = 3
 
@@ -342,18 +342,19 @@ export function createCheckThread (options: CheckThreadOptions): CycleRunner {
               next()
               return
             }
-            const again = deaths < (options.maxRestarts ?? MAX_THREAD_RESTARTS)
+            // A death with checks under way is progress: they run alone from now on. Only deaths
+            // before any check was under way (nothing to set apart) count towards the limit.
+            const underWay = indices.filter((index, k) => k < started && results[index] === undefined)
+            const again = underWay.length > 0 || deaths < (options.maxRestarts ?? MAX_THREAD_RESTARTS)
             options.onLost?.(error, again)
             if (!again) { finish(error); return }
-            deaths++
+            if (underWay.length === 0) deaths++
             // Those under way run alone (one of them took the thread down); the rest as before.
-            indices.forEach((index, k) => {
-              if (results[index] !== undefined) return
-              if (k < started) {
-                alone.add(targets[index]!.name)
-                oneByOne.push(index)
-              } else together.push(index)
-            })
+            for (const index of underWay) {
+              alone.add(targets[index]!.name)
+              oneByOne.push(index)
+            }
+            indices.forEach((index, k) => { if (k >= started && results[index] === undefined) together.push(index) })
             next()
           }
         })

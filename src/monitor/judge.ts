@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import type { Status } from '../health/status.js'
 import type { Redactor } from '../redact.js'
 import { failedConditions, NOT_JSON, shownValue } from './conditions.js'
@@ -21,11 +22,41 @@ export function statusExpected (code: number, ranges: readonly StatusRange[]): b
   return ranges.some(({ from, to }) => code >= from && code <= to)
 }
 
-/** The body parsed as JSON, NOT_JSON when it does not parse, undefined when there is nothing to parse. */
-export function parseJsonBody (contentType: string, body: string): unknown {
+/** Returned by parseJsonBody for JSON whose parse would not fit the heap (jsonHeapBytes). */
+export const JSON_TOO_BIG = Symbol('JSON too big for the heap')
+
+/**
+ * A low estimate of the heap a JSON text's parse takes, in bytes: 24 per object or array (V8's
+ * object header) and 8 per separator (a tagged slot), not counting the text itself or its strings. 95 MiB of `{},{},…` is 32 million objects, about 1 GB: parsed anyway, it held a
+ * 425 MB heap thrashing near its limit for minutes without ever running out of memory (tryout).
+ */
+export function jsonHeapBytes (text: string): number {
+  let containers = 0
+  let separators = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 123 || c === 91) containers++ // { [
+    else if (c === 44) separators++ // ,
+  }
+  return 24 * containers + 8 * separators
+}
+
+/** What the heap can still take, in bytes (this thread's limit less what is in use). */
+const heapHeadroom = (): number => {
+  const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics()
+  return limit - used
+}
+
+/**
+ * The body parsed as JSON, NOT_JSON when it does not parse, undefined when there is nothing to
+ * parse, JSON_TOO_BIG when its parse would not fit in `headroom` bytes of heap (jsonHeapBytes;
+ * checked only for bodies past 1 MiB, where it can matter).
+ */
+export function parseJsonBody (contentType: string, body: string, headroom = heapHeadroom): unknown {
   const text = body.trim()
   if (text === '') return undefined
   if (!/json/i.test(contentType) && !text.startsWith('{') && !text.startsWith('[')) return undefined
+  if (text.length > 1_048_576 && jsonHeapBytes(text) > headroom()) return JSON_TOO_BIG
   try {
     return JSON.parse(text) as unknown
   } catch {
@@ -65,6 +96,7 @@ export function judgeHealth (outcome: RequestOutcome, target: EnvironmentTarget,
     if (outcome.bodyTooLarge) return { status: 'unhealthy', errors: [`body larger than ${target.maxBodyBytes ?? 0} bytes`] }
     json = parseJsonBody(outcome.contentType, outcome.body ?? '')
     if (json === NOT_JSON) return { status: 'unhealthy', errors: ['body could not be read as JSON'] }
+    if (json === JSON_TOO_BIG) return { status: 'unhealthy', errors: ['JSON body too big to parse in the check thread\'s heap'] }
     verdict = judgeReportedStatus(json, context.redact)
     if (json === undefined) json = NOT_JSON
   }

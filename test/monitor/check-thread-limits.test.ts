@@ -22,12 +22,12 @@ t.test('one environment allowed a big JSON answer is checked in a heap sized for
   // About 48 MB of small objects: parsed, well past the default 128 MB old generation.
   const body = `{"status":"ok","items":[${Array.from({ length: 6_000_000 }, () => '{"a":1}').join(',')}]}`
   server.set('/big', { body })
-  const target = testTarget(server.url, { name: 'big', healthPath: '/big', timeoutMs: 20_000, maxBodyBytes: 64 * MiB, conditions: [{ kind: 'json', path: '$.status', op: 'equals', value: 'ok' }] })
+  const target = testTarget(server.url, { name: 'big', healthPath: '/big', timeoutMs: 20_000, maxResponseTimeMs: 20_000, maxBodyBytes: 64 * MiB, conditions: [{ kind: 'json', path: '$.status', op: 'equals', value: 'ok' }] })
   const signal = new AbortController().signal
   const small = createCheckThread({ secrets: [] })
   t.teardown(() => small.close())
   const [failure] = await small.run([target], signal)
-  t.same(failure?.failures, ['check not finished: the check thread ran out of memory'], 'the default heap runs out')
+  t.same(failure?.failures, ['/big: JSON body too big to parse in the check thread\'s heap'], 'the default heap has no room: refused before the parse')
   const sized = createCheckThread({ secrets: [], resourceLimits: checkThreadLimits([target], 100) })
   t.teardown(() => sized.close())
   const [result] = await sized.run([target], signal)
