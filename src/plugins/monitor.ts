@@ -74,7 +74,7 @@ async function monitorPlugin (app: FastifyInstance, options: MonitorPluginOption
     : createCheckThread({
       idleMs: checkThreadIdleMs(intervalMs),
       resourceLimits: checkThreadLimits(targets, concurrency),
-      onLost: (err, again) => { log.error({ err }, again ? 'the check thread died; its unfinished checks start again in a fresh one (a check it dies in twice fails)' : 'the check thread died too often in this cycle; the cycle fails') },
+      onLost: (err, again) => { log.error({ err }, again ? 'the check thread died; the checks under way are checked again alone, after the others, in a fresh one' : 'the check thread died again before any check was under way; the cycle fails') },
       ...options.checkThread,
       secrets: config.secrets,
       concurrency
