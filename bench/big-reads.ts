@@ -222,11 +222,13 @@ export async function benchHistoryRead (): Promise<HistoryReadResult[]> {
     for (let i = 0; i < 3; i++) idle.push((await longestBlock(async () => { await sleep(20) })).blockMs)
     await history.close()
     found.push({ perEnvironment, whole, page: paged, idleBlockMs: median(idle) })
-    const shown = (runs: ReadonlyArray<{ ms: number, blockMs: number }>): string => {
+    // The bar holds for what a route reads; the whole read (only `vigil report`, a one-shot CLI) is shown for information.
+    const shown = (runs: ReadonlyArray<{ ms: number, blockMs: number }>, judged = true): string => {
       const blocks = runs.map((r) => r.blockMs)
-      return `${runs.map((r) => r.ms.toFixed(1)).join(', ')} ms, longest block ${blocks.map((ms) => ms.toFixed(1)).join(', ')} ms ${median(blocks) - median(idle) <= BAR_MS ? 'PASS' : 'FAIL'}`
+      const verdict = judged ? (median(blocks) - median(idle) <= BAR_MS ? ' PASS' : ' FAIL') : ''
+      return `${runs.map((r) => r.ms.toFixed(1)).join(', ')} ms, longest block ${blocks.map((ms) => ms.toFixed(1)).join(', ')} ms${verdict}`
     }
-    console.log(`  memory history, ${ENVIRONMENTS} environments × ${perEnvironment} results: a status request's reads (latest of all, read of 25) ${shown(paged)}; the whole read ${shown(whole)}; idle block ${idle.map((ms) => ms.toFixed(1)).join(', ')} ms (bar: median block − idle ≤ ${BAR_MS} ms)`)
+    console.log(`  memory history, ${ENVIRONMENTS} environments × ${perEnvironment} results: a status request's reads (latest of all, read of 25) ${shown(paged)}; the whole read (vigil report's, for information) ${shown(whole, false)}; idle block ${idle.map((ms) => ms.toFixed(1)).join(', ')} ms (bar: median block − idle ≤ ${BAR_MS} ms)`)
   }
   return found
 }
