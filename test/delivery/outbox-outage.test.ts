@@ -13,7 +13,7 @@ import { snapshotOf } from '../../src/delivery/snapshot.js'
 import { checkResult, minutesAfter } from '../support/check-results.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import { startGithubStandIn } from '../support/github-stand-in.js'
-import { PLANTED_TOKEN, recordingLog, standInConfig, startReplica } from '../support/incident-harness.js'
+import { PLANTED_TOKEN, QUICK_DELIVERY, recordingLog, standInConfig, startReplica } from '../support/incident-harness.js'
 import { createTestDatabase } from '../support/pg-database.js'
 import { query, throughPort } from '../support/state-scenarios.js'
 import { waitFor } from '../support/wait-for.js'
@@ -38,14 +38,20 @@ t.test('closing the incident side while GitHub refuses connections does not wait
   const config = standInConfig(standIn, { STATE_DATABASE_URL: url, GITHUB_API_URL: viaProxy(standIn.url, proxy.port) })
   // A retry of each read 2 s after its failure (production: 1 s, 4 s, 9 s), so that no try of the
   // client's falls within a prompt close. The waits are left behind and end on the aborted signal.
-  const first = await startReplica(config, TARGETS, { github: { retryDelayUnitMs: 2_000, retries: 1, requestTimeoutMs: 2_000, writeSpacingMs: 0 } })
+  // The worker's own backoff 3 s: the access check, which the client does not retry, is asked
+  // again by the worker, and not within a prompt close either.
+  const first = await startReplica(config, TARGETS, {
+    github: { retryDelayUnitMs: 2_000, retries: 1, requestTimeoutMs: 2_000, writeSpacingMs: 0 },
+    delivery: { ...QUICK_DELIVERY, backoffBaseMs: 3_000, backoffMaxMs: 3_000 }
+  })
   await waitFor('the lease taken', () => first.leadership.role() === 'leader')
   first.intake.submit([checkResult('production', 'unhealthy', { at: T0 })], T0)
   await waitFor('the opening stored', async () => (await query(url, 'SELECT id FROM vigil_outbox')).length > 0)
   // The try is counted in the store before it is made: the client is at it, its first request refused.
   await waitFor('the opening being tried', async () => (await query<{ attempts: number }>(url, 'SELECT attempts FROM vigil_outbox'))[0]?.attempts === 1)
-  // Three requests, each refused once and now in the client's wait before its next try: the access
-  // check, the delivery's and the listing of open incidents to adopt (none is left queued to start).
+  // Three requests, each refused once: the access check (the worker asks again in 3 s), the
+  // delivery's and the listing of open incidents to adopt (both in the client's wait before their
+  // next try; none is left queued to start).
   await waitFor('three refused GitHub requests', async () => await githubRequests(first.metrics) >= 3)
 
   const before = await githubRequests(first.metrics)
