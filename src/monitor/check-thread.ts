@@ -4,6 +4,7 @@ import { MESSAGE_SLICE_SIZE, type CheckThreadData, type FromCheckThread, type To
 import { DEFAULT_MAX_BODY_BYTES, LARGE_BODY_BUDGET_MIB } from './body-limit.js'
 import { DEFAULT_CONCURRENCY, type CycleRunner } from './cycle-runner.js'
 import type { CheckResult, EnvironmentTarget } from './types.js'
+import { unjudgedResult } from './unjudged-result.js'
 import { worstCycleMs } from './worst-case.js'
 
 /**
@@ -93,19 +94,7 @@ export class CheckThreadError extends Error {
  * judge fails closed) with the death's phrase, e.g. `check not finished: the check thread ran out of memory`.
  */
 export function unfinishedCheck (target: Pick<EnvironmentTarget, 'name' | 'displayUrl'>, error: CheckThreadError, now = new Date()): CheckResult {
-  return {
-    environment: target.name,
-    displayUrl: target.displayUrl,
-    status: 'unhealthy',
-    checkedAt: now,
-    httpStatus: null,
-    responseTimeMs: null,
-    tlsDaysLeft: null,
-    tlsExpiresAt: null,
-    failures: [error.phrase],
-    attempts: [],
-    paths: []
-  }
+  return unjudgedResult(target, error.phrase, now)
 }
 
 export interface CheckThreadOptions {

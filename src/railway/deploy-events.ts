@@ -1,5 +1,6 @@
 import type { Metrics } from '../metrics/create-metrics.js'
 import type { CheckResult, DeployEventNote, DeployNote, EnvironmentTarget, IncidentIntake } from '../monitor/types.js'
+import { unjudgedResult } from '../monitor/unjudged-result.js'
 import { DEFAULT_VERIFY_ATTEMPTS, DEFAULT_VERIFY_DELAY_MS, verifyUntilHealthy, type VerifyOutcome } from '../monitor/verify.js'
 import type { Redactor } from '../redact.js'
 import { silentLog, type IncidentLog } from '../structured-log.js'
@@ -65,10 +66,7 @@ const verificationOf = (outcome: VerifyOutcome, of: 'deployment' | 'rollback', d
 })
 
 /** Stand-in result of a try cut short by an abort; verifyUntilHealthy drops it unseen. */
-const abortedCheck = (environment: string): CheckResult => ({
-  environment, displayUrl: '', status: 'unhealthy', checkedAt: new Date(), httpStatus: null, responseTimeMs: null,
-  tlsDaysLeft: null, tlsExpiresAt: null, failures: ['check aborted'], attempts: [], paths: []
-})
+const abortedCheck = (environment: string): CheckResult => unjudgedResult({ name: environment, displayUrl: '' }, 'check aborted')
 
 /**
  * What Railway's deploy events set off (docs/railway.md): failed, crashed and OOM-killed
