@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createGithubClient } from '../../src/channels/github-client.js'
 import { createGithubChannel } from '../../src/channels/github.js'
 import type { NewOutboxEntry } from '../../src/delivery/types.js'
@@ -29,13 +29,18 @@ const githubRequests = async (metrics: Metrics): Promise<number> =>
 const deliveryCount = async (metrics: Metrics, result: string): Promise<number> =>
   (await metrics.incidentDeliveries.get()).values.filter((v) => v.labels.result === result).reduce((sum, v) => sum + v.value, 0)
 
-t.test('closing the incident side while GitHub refuses connections does not wait out the client\'s retries; the event stays pending and is filed by the next process', async (t) => {
+/** A state database of the test's own and the GitHub stand-in behind a fault proxy that refuses every connection, until set to `pass`. */
+async function refusingGithub (t: Test) {
   const url = await createTestDatabase(t)
   const standIn = await startGithubStandIn()
   const proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(standIn.url).port) })
   t.teardown(async () => { await proxy.close(); await standIn.close() })
   await proxy.setMode('refuse')
-  const config = standInConfig(standIn, { STATE_DATABASE_URL: url, GITHUB_API_URL: viaProxy(standIn.url, proxy.port) })
+  return { url, standIn, proxy, config: standInConfig(standIn, { STATE_DATABASE_URL: url, GITHUB_API_URL: viaProxy(standIn.url, proxy.port) }) }
+}
+
+t.test('closing the incident side while GitHub refuses connections does not wait out the client\'s retries; the event stays pending and is filed by the next process', async (t) => {
+  const { url, standIn, proxy, config } = await refusingGithub(t)
   // A retry of each read 2 s after its failure (production: 1 s, 4 s, 9 s), so that no try of the
   // client's falls within a prompt close. The waits are left behind and end on the aborted signal.
   // The worker's own backoff 3 s: the access check, which the client does not retry, is asked
@@ -70,12 +75,8 @@ t.test('closing the incident side while GitHub refuses connections does not wait
 })
 
 t.test('an outage that begins while GitHub refuses connections, before its access was ever verified, is filed once GitHub answers', async (t) => {
-  const url = await createTestDatabase(t)
-  const standIn = await startGithubStandIn()
-  const proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(standIn.url).port) })
-  t.teardown(async () => { await proxy.close(); await standIn.close() })
-  await proxy.setMode('refuse')
-  const replica = await startReplica(standInConfig(standIn, { STATE_DATABASE_URL: url, GITHUB_API_URL: viaProxy(standIn.url, proxy.port) }), TARGETS)
+  const { standIn, proxy, config } = await refusingGithub(t)
+  const replica = await startReplica(config, TARGETS)
   t.teardown(async () => { await replica.close() })
   for (let cycle = 0; cycle < 3; cycle++) await replica.cycle([checkResult('production', 'unhealthy', { at: minutesAfter(T0, cycle) })], minutesAfter(T0, cycle))
   await waitFor('a delivery refused', async () => await deliveryCount(replica.metrics, 'retry') >= 2)
